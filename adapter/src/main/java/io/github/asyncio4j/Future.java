@@ -1,0 +1,561 @@
+package io.github.asyncio4j;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+
+/**
+ * The result of an operation that completes later: asyncio's {@code asyncio.Future}, and a {@link
+ * Mono}: subscribing to it is awaiting it.
+ *
+ * <h2>States</h2>
+ *
+ * <p>{@code PENDING -> FINISHED} (a result or an exception) or {@code PENDING -> CANCELLED}; both
+ * terminal states are final and {@link #done()} is true in both (rule F1). Completing a done future
+ * throws {@link InvalidStateError} ({@code "invalid state"}).
+ *
+ * <h2>Callbacks and awaiting</h2>
+ *
+ * <p>Done-callbacks are never called synchronously: at completion each is scheduled with {@code
+ * callSoon} on the future's loop, in registration order, exactly once, also when added after the
+ * future is done (rule F4). An awaiter (a subscriber) is one such callback, so it resumes on the
+ * loop's thread one iteration after completion, interleaved FIFO with other callbacks. Awaiting a
+ * future that is already done does not suspend: the subscriber is signalled at once, on the
+ * subscribing thread (rule F6). A {@code null} result is an empty {@code Mono}.
+ *
+ * <h2>Cancellation</h2>
+ *
+ * <p>{@link #cancel(String)} completes the future with {@link CancelledError}, which every awaiter
+ * receives. A {@link Task} awaiting this future and cancelled cancels the future (asyncio's rule
+ * T3), so cancelling a shared future cancels it for all its awaiters, as in asyncio. A Reactor
+ * {@code cancel()} of one subscription only unsubscribes it.
+ *
+ * <h2>Threads</h2>
+ *
+ * <p>Unlike asyncio's, this future is thread-safe: it may be completed, cancelled or awaited from
+ * any thread; callbacks and awaiters still run on the loop's thread. A future whose exception is
+ * never retrieved ({@link #result()}, {@link #exception()}, or an awaiter) is reported to the
+ * loop's exception handler when it is garbage-collected ({@code "Future exception was never
+ * retrieved"}, rule F7).
+ *
+ * @param <T> the result type
+ */
+public class Future<T> extends Mono<T> {
+  /*
+   * Lifecycle, guarded by 'this', written once:
+   *   PENDING -> FINISHED (result, or exception != null)
+   *   PENDING -> CANCELLED (cancelledError holds the error to raise)
+   * 'state' is volatile and written last, so a reader that sees it done sees the outcome.
+   */
+  static final int PENDING = 0;
+  static final int FINISHED = 1;
+  static final int CANCELLED = 2;
+
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  final EventLoop loop;
+
+  private volatile int state;
+  private @Nullable T result;
+  private @Nullable Throwable exception;
+  private @Nullable CancelledError cancelledError;
+
+  /** Null, one callback, or a list of them; an entry is an {@link Await} or a user Consumer. */
+  private @Nullable Object callbacks;
+
+  /**
+   * Whether this future belongs to its one awaiter (a primitive's wait, a sleep, a wrapped
+   * publisher): a Reactor cancel of that awaiter then cancels the future.
+   */
+  boolean owned;
+
+  /** Runs synchronously when the future is cancelled: cancels a timer, an upstream, a call. */
+  @Nullable Runnable onCancel;
+
+  private @Nullable Unretrieved unretrieved;
+
+  Future(EventLoop loop) {
+    this.loop = Objects.requireNonNull(loop, "loop");
+  }
+
+  // ---------------------------------------------------------------- asyncio API
+
+  /**
+   * Sets the result and schedules the callbacks: asyncio's {@code Future.set_result}. Thread-safe.
+   *
+   * @param value the result; {@code null} completes awaiters empty
+   * @throws InvalidStateError {@code "invalid state"} if the future is done
+   */
+  public void setResult(@Nullable T value) {
+    if (!complete(FINISHED, value, null)) {
+      throw new InvalidStateError("invalid state");
+    }
+  }
+
+  /**
+   * Sets an exception and schedules the callbacks: asyncio's {@code Future.set_exception}.
+   * Thread-safe.
+   *
+   * @param exception the failure
+   * @throws InvalidStateError {@code "invalid state"} if the future is done
+   */
+  public void setException(Throwable exception) {
+    Objects.requireNonNull(exception, "exception");
+    if (!complete(FINISHED, null, exception)) {
+      throw new InvalidStateError("invalid state");
+    }
+  }
+
+  /**
+   * Cancels the future without a message: asyncio's {@code Future.cancel()}.
+   *
+   * @return true if it was pending and is now cancelled
+   */
+  public final boolean cancel() {
+    return cancel(null);
+  }
+
+  /**
+   * Cancels the future and schedules the callbacks: asyncio's {@code Future.cancel(msg)}. Awaiters
+   * receive {@code CancelledError(msg)}. Thread-safe.
+   *
+   * @param msg the cancel message, or null
+   * @return true if it was pending and is now cancelled; false if it was already done
+   */
+  public boolean cancel(@Nullable String msg) {
+    return complete(CANCELLED, null, new CancelledError(msg));
+  }
+
+  /**
+   * Whether the future was cancelled: asyncio's {@code Future.cancelled()}.
+   *
+   * @return true if cancelled
+   */
+  public final boolean cancelled() {
+    return state == CANCELLED;
+  }
+
+  /**
+   * Whether the future is done: finished with a result or exception, or cancelled. asyncio's {@code
+   * Future.done()}.
+   *
+   * @return true once done
+   */
+  public final boolean done() {
+    return state != PENDING;
+  }
+
+  /**
+   * The result: asyncio's {@code Future.result()}. Reading it marks an exception retrieved.
+   *
+   * @return the result, possibly null
+   * @throws CancelledError if the future was cancelled
+   * @throws InvalidStateError {@code "Result is not set."} if it is pending
+   * @throws RuntimeException the future's exception, checked ones wrapped by Reactor's {@link
+   *     Exceptions#propagate}
+   */
+  public final @Nullable T result() {
+    int s = state;
+    if (s == CANCELLED) {
+      throw cancelledErrorOrNew();
+    }
+    if (s == PENDING) {
+      throw new InvalidStateError("Result is not set.");
+    }
+    Throwable e = exception;
+    if (e != null) {
+      markRetrieved();
+      throw Exceptions.propagate(e);
+    }
+    return result;
+  }
+
+  /**
+   * The exception, or null if the future finished with a result: asyncio's {@code
+   * Future.exception()}. Reading it marks it retrieved.
+   *
+   * @return the exception or null
+   * @throws CancelledError if the future was cancelled
+   * @throws InvalidStateError {@code "Exception is not set."} if it is pending
+   */
+  public final @Nullable Throwable exception() {
+    int s = state;
+    if (s == CANCELLED) {
+      throw cancelledErrorOrNew();
+    }
+    if (s == PENDING) {
+      throw new InvalidStateError("Exception is not set.");
+    }
+    markRetrieved();
+    return exception;
+  }
+
+  /**
+   * Adds a callback run with this future once it is done: asyncio's {@code
+   * Future.add_done_callback}. It is scheduled with {@code callSoon}, in registration order, also
+   * when the future is already done; it runs on the loop's thread. Thread-safe.
+   *
+   * @param fn the callback; an exception it throws goes to the loop's exception handler
+   */
+  public final void addDoneCallback(Consumer<? super Future<T>> fn) {
+    Objects.requireNonNull(fn, "fn");
+    synchronized (this) {
+      if (state == PENDING) {
+        addCallback(fn);
+        return;
+      }
+    }
+    loop.checkClosed();
+    schedule(fn);
+  }
+
+  /**
+   * Removes every registration of {@code fn}: asyncio's {@code Future.remove_done_callback}.
+   *
+   * @param fn the callback to remove (compared with {@code equals})
+   * @return how many registrations were removed
+   */
+  public final synchronized int removeDoneCallback(Consumer<? super Future<T>> fn) {
+    Objects.requireNonNull(fn, "fn");
+    return removeCallbacks(fn);
+  }
+
+  /**
+   * The loop this future belongs to: asyncio's {@code Future.get_loop()}.
+   *
+   * @return the loop
+   */
+  public final EventLoop getLoop() {
+    return loop;
+  }
+
+  /**
+   * A {@link CompletableFuture} that completes when this future does, on the loop's thread:
+   * cancellation becomes a {@link CancelledError} (a {@code CancellationException}); cancelling the
+   * returned future cancels this one. The loop must run for it to complete.
+   *
+   * @return a new completable future mirroring this one
+   */
+  public final CompletableFuture<T> toCompletableFuture() {
+    CompletableFuture<T> cf = new CompletableFuture<>();
+    copyTo(cf);
+    cf.whenComplete(
+        (v, e) -> {
+          if (cf.isCancelled() && !done()) {
+            cancel();
+          }
+        });
+    return cf;
+  }
+
+  final void copyTo(CompletableFuture<T> cf) {
+    addDoneCallback(
+        f -> {
+          if (f.cancelled()) {
+            cf.completeExceptionally(f.cancelledErrorOrNew());
+          } else if (f.exception() != null) {
+            cf.completeExceptionally(Objects.requireNonNull(f.exception()));
+          } else {
+            cf.complete(f.result);
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- Mono: awaiting
+
+  /**
+   * Awaits the future: the subscriber receives the result ({@code onNext} then {@code onComplete},
+   * or only {@code onComplete} for a null result), the exception, or {@link CancelledError}, on the
+   * loop's thread one iteration after completion; at once if the future is already done (F6).
+   * Inside a {@link Task}, the task is now waiting on this future: cancelling the task cancels it.
+   *
+   * @param actual the awaiter
+   */
+  @Override
+  public void subscribe(CoreSubscriber<? super T> actual) {
+    Task<?> awaiting = actual.currentContext().getOrDefault(Task.class, null);
+    if (awaiting == this) {
+      Operators.error(actual, new IllegalStateException("Task cannot await on itself: " + this));
+      return;
+    }
+    if (awaiting != null && awaiting.loop != loop) {
+      Operators.error(
+          actual,
+          new IllegalStateException(
+              "Task " + awaiting + " got Future " + this + " attached to a different loop"));
+      return;
+    }
+    Await<T> a = new Await<>(actual, this, awaiting);
+    actual.onSubscribe(a);
+    if (a.isCancelled()) {
+      return;
+    }
+    boolean pending;
+    synchronized (this) {
+      pending = state == PENDING;
+      if (pending) {
+        addCallback(a);
+      }
+    }
+    if (!pending) {
+      deliver(a); // F6: awaiting a done future does not suspend
+    } else if (awaiting != null) {
+      awaiting.addWaiter(a);
+    }
+  }
+
+  /** Signals the outcome to an awaiter; the future is done. */
+  final void deliver(Await<T> a) {
+    if (state == CANCELLED) {
+      a.onError(cancelledErrorOrNew());
+      return;
+    }
+    Throwable e = exception;
+    if (e != null) {
+      markRetrieved();
+      a.onError(e);
+    } else if (result == null) {
+      a.onComplete();
+    } else {
+      a.complete(result);
+    }
+  }
+
+  /** A Reactor cancel of one of our awaiters: only a future that belongs to it is cancelled. */
+  void awaiterCancelled(Await<T> a) {
+    synchronized (this) {
+      removeCallbacks(a);
+    }
+    if (owned) {
+      cancel();
+    }
+  }
+
+  // ---------------------------------------------------------------- completion
+
+  /**
+   * The one completion path, for results, exceptions and cancellation alike; false if already done.
+   * Callbacks are scheduled outside the lock, in registration order.
+   */
+  final boolean complete(int newState, @Nullable T value, @Nullable Throwable error) {
+    Object cbs;
+    synchronized (this) {
+      if (state != PENDING) {
+        return false;
+      }
+      if (newState == CANCELLED) {
+        cancelledError = (CancelledError) error;
+      } else {
+        result = value;
+        exception = error;
+        if (error != null && !(error instanceof CancelledError)) {
+          unretrieved =
+              new Unretrieved(
+                  loop,
+                  error,
+                  unretrievedMessage(),
+                  "<" + describeWith("finished exception=" + error) + ">");
+          unretrieved.cleanable = CLEANER.register(this, unretrieved);
+        }
+      }
+      state = newState;
+      cbs = callbacks;
+      callbacks = null;
+    }
+    if (newState == CANCELLED) {
+      Runnable hook = onCancel;
+      if (hook != null) {
+        hook.run();
+      }
+    }
+    if (cbs instanceof List<?> list) {
+      for (Object cb : list) {
+        schedule(cb);
+      }
+    } else if (cbs != null) {
+      schedule(cbs);
+    }
+    return true;
+  }
+
+  /** Completes from a foreign result, unless already done (cancelled meanwhile). Loop thread. */
+  final void completeFromForeign(@Nullable T value, @Nullable Throwable error) {
+    if (error instanceof CancelledError ce) {
+      complete(CANCELLED, null, ce);
+    } else {
+      complete(FINISHED, value, error);
+    }
+  }
+
+  @SuppressWarnings("unchecked") // entries are Awaits of this future or Consumers of it
+  private void schedule(Object cb) {
+    if (cb instanceof Await<?> a) {
+      loop.callSoonAnyThread(a);
+    } else {
+      Consumer<? super Future<T>> fn = (Consumer<? super Future<T>>) cb;
+      loop.callSoonAnyThread(new DoneCallback<>(fn, this));
+    }
+  }
+
+  /** A user done-callback bound to its future, so its description names the callback. */
+  private record DoneCallback<T>(Consumer<? super Future<T>> fn, Future<T> future)
+      implements Runnable {
+    @Override
+    public void run() {
+      fn.accept(future);
+    }
+
+    @Override
+    public String toString() {
+      return fn + "(" + future + ")";
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void addCallback(Object cb) {
+    Object cbs = callbacks;
+    if (cbs == null) {
+      callbacks = cb;
+    } else if (cbs instanceof ArrayList<?> list) {
+      ((ArrayList<Object>) list).add(cb);
+    } else {
+      ArrayList<Object> list = new ArrayList<>(4);
+      list.add(cbs);
+      list.add(cb);
+      callbacks = list;
+    }
+  }
+
+  private int removeCallbacks(Object cb) {
+    Object cbs = callbacks;
+    if (cbs == null) {
+      return 0;
+    }
+    if (cbs instanceof ArrayList<?> list) {
+      int before = list.size();
+      list.removeIf(cb::equals);
+      int removed = before - list.size();
+      if (list.isEmpty()) {
+        callbacks = null;
+      }
+      return removed;
+    }
+    if (cb.equals(cbs)) {
+      callbacks = null;
+      return 1;
+    }
+    return 0;
+  }
+
+  synchronized int callbackCount() {
+    Object cbs = callbacks;
+    return cbs == null ? 0 : cbs instanceof List<?> list ? list.size() : 1;
+  }
+
+  final CancelledError cancelledErrorOrNew() {
+    CancelledError e = cancelledError;
+    return e != null ? e : new CancelledError();
+  }
+
+  final void markRetrieved() {
+    Unretrieved u = unretrieved;
+    if (u != null) {
+      unretrieved = null;
+      u.retrieved = true;
+      u.cleanable.clean();
+    }
+  }
+
+  String unretrievedMessage() {
+    return "Future exception was never retrieved";
+  }
+
+  String reportKey() {
+    return "future";
+  }
+
+  /**
+   * Reports an exception nobody read when its future is collected. It holds no reference to the
+   * future, or the future would never become unreachable.
+   */
+  private static final class Unretrieved implements Runnable {
+    final EventLoop loop;
+    final Throwable error;
+    final String message;
+    final String future;
+    volatile boolean retrieved;
+    Cleaner.Cleanable cleanable;
+
+    Unretrieved(EventLoop loop, Throwable error, String message, String future) {
+      this.loop = loop;
+      this.error = error;
+      this.message = message;
+      this.future = future;
+    }
+
+    @Override
+    public void run() {
+      if (retrieved) {
+        return;
+      }
+      Map<String, Object> context = new LinkedHashMap<>();
+      context.put("message", message);
+      context.put("exception", error);
+      context.put(future.startsWith("<Task") ? "task" : "future", future);
+      if (loop.isClosed()) {
+        loop.callExceptionHandler(context);
+      } else {
+        try {
+          loop.callSoonThreadsafe(() -> loop.callExceptionHandler(context));
+        } catch (IllegalStateException closedMeanwhile) {
+          loop.callExceptionHandler(context);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- repr
+
+  /**
+   * asyncio's repr: {@code <Future pending>}, {@code <Future pending cb=[2]>}, {@code <Future
+   * finished result=42>}, {@code <Future finished exception=...>}, {@code <Future cancelled>}.
+   *
+   * @return the state, and the result or exception when done
+   */
+  @Override
+  public String toString() {
+    return "<" + describe() + ">";
+  }
+
+  final String describe() {
+    return describeWith(stateText());
+  }
+
+  /** The repr's text between the angle brackets, for the given state text. */
+  String describeWith(String stateText) {
+    return "Future " + stateText;
+  }
+
+  private String stateText() {
+    int s = state;
+    if (s == PENDING) {
+      int n = callbackCount();
+      return n > 0 ? "pending cb=[" + n + "]" : "pending";
+    }
+    if (s == CANCELLED) {
+      return "cancelled";
+    }
+    Throwable e = exception;
+    return e != null ? "finished exception=" + e : "finished result=" + result;
+  }
+}
