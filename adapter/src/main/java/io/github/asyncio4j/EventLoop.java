@@ -1189,6 +1189,17 @@ public class EventLoop implements Scheduler {
     return Duration.ofNanos(slowCallbackNanos);
   }
 
+  /**
+   * The debug mode new loops start with: on when the system property {@code asyncio4j.debug} is
+   * {@code true} or {@code 1}, or, without the property, when the environment variable {@code
+   * ASYNCIO4J_DEBUG} is set and not empty (asyncio's {@code PYTHONASYNCIODEBUG}).
+   *
+   * @return whether new loops start in debug mode
+   */
+  public static boolean debugDefault() {
+    return debugFromEnvironment();
+  }
+
   static boolean debugFromEnvironment() {
     String property = System.getProperty("asyncio4j.debug");
     if (property != null) {
