@@ -1,5 +1,7 @@
 package io.github.asyncio4j;
 
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Operators;
@@ -15,8 +17,17 @@ import reactor.core.publisher.Operators;
  * asyncio's {@code __step} does; a cancelled future's own error, which came first, is kept.
  */
 final class Await<T> extends Operators.MonoSubscriber<T, T> implements Runnable {
+  private static final AtomicIntegerFieldUpdater<Await> OUTCOME =
+      AtomicIntegerFieldUpdater.newUpdater(Await.class, "outcome");
+  private static final int WAITING = 0;
+  private static final int RESUMED = 1;
+  private static final int DROPPED = 2;
+
   final Future<T> future;
   final @Nullable Task<?> task;
+
+  /** WAITING -> RESUMED (the outcome was delivered) or DROPPED (a result it will never see). */
+  private volatile int outcome;
 
   /** Whether the outcome was handed over; guarded by the task's lock. */
   boolean resumed;
@@ -35,23 +46,47 @@ final class Await<T> extends Operators.MonoSubscriber<T, T> implements Runnable 
     }
     Task<?> t = task;
     if (t == null) {
-      future.deliver(this);
+      resume();
       return;
     }
     t.removeWaiter(this);
-    EventLoop loop = future.loop;
+    EventLoop loop = Objects.requireNonNull(future.loop);
     Task<?> previous = loop.currentTask;
     loop.currentTask = t;
     try {
       if (t.mustCancel && !future.cancelled()) {
+        // Cancelled after the future completed (asyncio's __step with _must_cancel): the chain
+        // sees CancelledError instead, and an owner gets back what it handed over.
         t.mustCancel = false;
+        if (OUTCOME.compareAndSet(this, WAITING, DROPPED)) {
+          dropped();
+        }
         onError(t.newCancelledError());
       } else {
         t.mustCancel = false;
-        future.deliver(this);
+        resume();
       }
     } finally {
       loop.currentTask = previous;
+    }
+  }
+
+  /** Delivers the outcome, once; an owned future's owner hears of it first. */
+  void resume() {
+    if (!OUTCOME.compareAndSet(this, WAITING, RESUMED)) {
+      return;
+    }
+    Future.Hooks h = future.hooks;
+    if (h != null && future.succeeded()) {
+      h.resumed();
+    }
+    future.deliver(this);
+  }
+
+  private void dropped() {
+    Future.Hooks h = future.hooks;
+    if (h != null && future.succeeded()) {
+      h.dropped();
     }
   }
 
@@ -62,6 +97,9 @@ final class Await<T> extends Operators.MonoSubscriber<T, T> implements Runnable 
       return;
     }
     super.cancel();
+    if (future.done() && OUTCOME.compareAndSet(this, WAITING, DROPPED)) {
+      dropped(); // completed for us, but we left before it arrived: hand it back
+    }
     Task<?> t = task;
     if (t != null) {
       t.removeWaiter(this);

@@ -63,7 +63,8 @@ public class Future<T> extends Mono<T> {
 
   private static final Cleaner CLEANER = Cleaner.create();
 
-  final EventLoop loop;
+  /** The loop callbacks run on; null only for a primitive's off-loop waiter (see Hooks). */
+  final @Nullable EventLoop loop;
 
   private volatile int state;
   private @Nullable T result;
@@ -79,13 +80,41 @@ public class Future<T> extends Mono<T> {
    */
   boolean owned;
 
-  /** Runs synchronously when the future is cancelled: cancels a timer, an upstream, a call. */
-  @Nullable Runnable onCancel;
+  /** What an owned future tells its owner (a primitive, a sleep, a wrapped publisher). */
+  @Nullable Hooks hooks;
+
+  /**
+   * The owner's side of an owned future. Each method runs at most once, outside the future's lock.
+   *
+   * <ul>
+   *   <li>{@link #cancelled()}: the future was cancelled while pending (the owner withdraws it);
+   *   <li>{@link #dropped()}: it was completed with a result that its awaiter will never see (the
+   *       awaiter was cancelled after the hand-off), so the owner passes the result on;
+   *   <li>{@link #resumed()}: the awaiter is about to receive the result, on its thread.
+   * </ul>
+   */
+  interface Hooks {
+    void cancelled();
+
+    default void dropped() {}
+
+    default void resumed() {}
+  }
 
   private @Nullable Unretrieved unretrieved;
 
   Future(EventLoop loop) {
     this.loop = Objects.requireNonNull(loop, "loop");
+  }
+
+  /**
+   * An owned future for one awaiter: on {@code loop}, or, when it is null, resolved synchronously
+   * on the thread that completes it (a primitive used off any loop).
+   */
+  Future(@Nullable EventLoop loop, Hooks hooks) {
+    this.loop = loop;
+    this.owned = true;
+    this.hooks = hooks;
   }
 
   // ---------------------------------------------------------------- asyncio API
@@ -215,7 +244,9 @@ public class Future<T> extends Mono<T> {
         return;
       }
     }
-    loop.checkClosed();
+    if (loop != null) {
+      loop.checkClosed();
+    }
     schedule(fn);
   }
 
@@ -236,7 +267,7 @@ public class Future<T> extends Mono<T> {
    * @return the loop
    */
   public final EventLoop getLoop() {
-    return loop;
+    return Objects.requireNonNull(loop, "an off-loop waiter has no loop");
   }
 
   /**
@@ -308,7 +339,7 @@ public class Future<T> extends Mono<T> {
       }
     }
     if (!pending) {
-      deliver(a); // F6: awaiting a done future does not suspend
+      a.resume(); // F6: awaiting a done future does not suspend
     } else if (awaiting != null) {
       awaiting.addWaiter(a);
     }
@@ -358,7 +389,7 @@ public class Future<T> extends Mono<T> {
       } else {
         result = value;
         exception = error;
-        if (error != null && !(error instanceof CancelledError)) {
+        if (error != null && !(error instanceof CancelledError) && loop != null) {
           unretrieved =
               new Unretrieved(
                   loop,
@@ -373,9 +404,9 @@ public class Future<T> extends Mono<T> {
       callbacks = null;
     }
     if (newState == CANCELLED) {
-      Runnable hook = onCancel;
-      if (hook != null) {
-        hook.run();
+      Hooks h = hooks;
+      if (h != null) {
+        h.cancelled();
       }
     }
     if (cbs instanceof List<?> list) {
@@ -399,12 +430,19 @@ public class Future<T> extends Mono<T> {
 
   @SuppressWarnings("unchecked") // entries are Awaits of this future or Consumers of it
   private void schedule(Object cb) {
-    if (cb instanceof Await<?> a) {
-      loop.callSoonAnyThread(a);
+    Runnable r =
+        cb instanceof Await<?> a ? a : new DoneCallback<>((Consumer<? super Future<T>>) cb, this);
+    EventLoop l = loop;
+    if (l != null) {
+      l.callSoonAnyThread(r);
     } else {
-      Consumer<? super Future<T>> fn = (Consumer<? super Future<T>>) cb;
-      loop.callSoonAnyThread(new DoneCallback<>(fn, this));
+      r.run(); // an off-loop waiter resumes on the completing thread
     }
+  }
+
+  /** Whether the future finished with a result (not an exception, not cancelled). */
+  final boolean succeeded() {
+    return state == FINISHED && exception == null;
   }
 
   /** A user done-callback bound to its future, so its description names the callback. */

@@ -27,20 +27,33 @@ final class Sleep<T> extends Mono<T> {
       Operators.error(actual, new IllegalStateException("Event loop is closed"));
       return;
     }
-    Future<T> f = new Future<>(loop);
-    f.owned = true;
     if (delayNanos <= 0) {
+      Future<T> f = new Future<>(loop, () -> {});
       f.subscribe(actual);
       f.complete(Future.FINISHED, result, null); // resumes the awaiter one iteration from now
       return;
     }
-    TimerHandle timer =
+    TimerCancel cancel = new TimerCancel();
+    Future<T> f = new Future<>(loop, cancel);
+    cancel.timer =
         loop.callAtNanos(
             EventLoop.saturatedAdd(loop.nanoTime(), delayNanos),
             () -> f.complete(Future.FINISHED, result, null),
             false);
-    f.onCancel = timer::cancel;
     f.subscribe(actual);
+  }
+
+  /** Cancelling the sleep cancels its timer. */
+  private static final class TimerCancel implements Future.Hooks {
+    @Nullable TimerHandle timer;
+
+    @Override
+    public void cancelled() {
+      TimerHandle t = timer;
+      if (t != null) {
+        t.cancel();
+      }
+    }
   }
 
   @Override
