@@ -78,7 +78,7 @@ final class Await<T> extends Operators.MonoSubscriber<T, T> implements Runnable 
     }
     Future.Hooks h = future.hooks;
     if (h != null && future.succeeded()) {
-      h.resumed();
+      h.onResumed();
     }
     future.deliver(this);
   }
@@ -86,7 +86,7 @@ final class Await<T> extends Operators.MonoSubscriber<T, T> implements Runnable 
   private void dropped() {
     Future.Hooks h = future.hooks;
     if (h != null && future.succeeded()) {
-      h.dropped();
+      h.onDropped();
     }
   }
 

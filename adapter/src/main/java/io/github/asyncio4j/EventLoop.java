@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -101,7 +100,7 @@ public class EventLoop implements Scheduler {
   private final ArrayDeque<Handle> ready = new ArrayDeque<>(256);
 
   /** Handles and timers submitted from other threads; multi-producer, single-consumer. */
-  private final Queue<Handle> inbox = Queues.<Handle>unboundedMultiproducer().get();
+  private final java.util.Queue<Handle> inbox = Queues.<Handle>unboundedMultiproducer().get();
 
   /** Binary min-heap of timers by (deadline, seq). Loop thread only. */
   private TimerHandle[] heap = new TimerHandle[64];

@@ -87,18 +87,18 @@ public class Future<T> extends Mono<T> {
    * The owner's side of an owned future. Each method runs at most once, outside the future's lock.
    *
    * <ul>
-   *   <li>{@link #cancelled()}: the future was cancelled while pending (the owner withdraws it);
-   *   <li>{@link #dropped()}: it was completed with a result that its awaiter will never see (the
+   *   <li>{@link #onCancelled()}: the future was cancelled while pending (the owner withdraws it);
+   *   <li>{@link #onDropped()}: it was completed with a result that its awaiter will never see (the
    *       awaiter was cancelled after the hand-off), so the owner passes the result on;
-   *   <li>{@link #resumed()}: the awaiter is about to receive the result, on its thread.
+   *   <li>{@link #onResumed()}: the awaiter is about to receive the result, on its thread.
    * </ul>
    */
   interface Hooks {
-    void cancelled();
+    void onCancelled();
 
-    default void dropped() {}
+    default void onDropped() {}
 
-    default void resumed() {}
+    default void onResumed() {}
   }
 
   private @Nullable Unretrieved unretrieved;
@@ -111,7 +111,7 @@ public class Future<T> extends Mono<T> {
    * An owned future for one awaiter: on {@code loop}, or, when it is null, resolved synchronously
    * on the thread that completes it (a primitive used off any loop).
    */
-  Future(@Nullable EventLoop loop, Hooks hooks) {
+  Future(@Nullable EventLoop loop, @Nullable Hooks hooks) {
     this.loop = loop;
     this.owned = true;
     this.hooks = hooks;
@@ -156,12 +156,20 @@ public class Future<T> extends Mono<T> {
 
   /**
    * Cancels the future and schedules the callbacks: asyncio's {@code Future.cancel(msg)}. Awaiters
-   * receive {@code CancelledError(msg)}. Thread-safe.
+   * receive {@code CancelledError(msg)}. Cancelling a future that already failed marks its
+   * exception retrieved, as asyncio's {@code cancel()} clears {@code __log_traceback} (rule F7).
+   * Thread-safe.
    *
    * @param msg the cancel message, or null
    * @return true if it was pending and is now cancelled; false if it was already done
    */
   public boolean cancel(@Nullable String msg) {
+    // F7 (test_tb_logger_not_called_after_cancel): whoever cancels has dealt with the outcome, so a
+    // failed future's exception is no longer reported at GC. Reading 'state' first makes the
+    // 'unretrieved' written before it visible here.
+    if (state == FINISHED) {
+      markRetrieved();
+    }
     return complete(CANCELLED, null, new CancelledError(msg));
   }
 
@@ -389,7 +397,7 @@ public class Future<T> extends Mono<T> {
       } else {
         result = value;
         exception = error;
-        if (error != null && !(error instanceof CancelledError) && loop != null) {
+        if (error != null && !(error instanceof CancelledError) && !owned && loop != null) {
           unretrieved =
               new Unretrieved(
                   loop,
@@ -406,7 +414,7 @@ public class Future<T> extends Mono<T> {
     if (newState == CANCELLED) {
       Hooks h = hooks;
       if (h != null) {
-        h.cancelled();
+        h.onCancelled();
       }
     }
     if (cbs instanceof List<?> list) {

@@ -48,7 +48,7 @@ final class Sleep<T> extends Mono<T> {
     @Nullable TimerHandle timer;
 
     @Override
-    public void cancelled() {
+    public void onCancelled() {
       TimerHandle t = timer;
       if (t != null) {
         t.cancel();

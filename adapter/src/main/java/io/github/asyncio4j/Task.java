@@ -332,6 +332,11 @@ public final class Task<T> extends Future<T> {
   @Override
   public boolean cancel(@Nullable String msg) {
     if (done()) {
+      // asyncio's Task.cancel clears _log_traceback first: a failed task that is cancelled is no
+      // longer reported as "Task exception was never retrieved" (rule F7).
+      if (!cancelled()) {
+        markRetrieved();
+      }
       return false;
     }
     if (!loop.inLoopThread() && loop.isRunning()) {

@@ -67,4 +67,53 @@ class SmokeTest {
         .hasMessage("early");
     assertThat(log).isEmpty();
   }
+
+  @Test
+  void lockFifoAndQueueHandOff() {
+    VirtualTimeEventLoop loop = VirtualTimeEventLoop.create();
+    List<String> log = new ArrayList<>();
+    Lock lock = new Lock();
+    Queue<Integer> q = new Queue<>(1);
+    loop.runUntilComplete(
+        Mono.defer(
+            () -> {
+              Task<Void> a =
+                  loop.createTask(
+                      lock.withLock(
+                          loop.sleep(Duration.ofSeconds(1))
+                              .then(Mono.fromRunnable(() -> log.add("A")))));
+              Task<Void> b = loop.createTask(lock.withLock(Mono.fromRunnable(() -> log.add("B"))));
+              Task<Void> c = loop.createTask(lock.withLock(Mono.fromRunnable(() -> log.add("C"))));
+              Task<Void> prod =
+                  loop.createTask(
+                      q.put(1).then(q.put(2)).then(q.put(3)).then(Mono.fromRunnable(q::shutdown)));
+              Mono<Void> cons = q.asFlux().doOnNext(i -> log.add("got" + i)).then();
+              return Mono.when(a, b, c, prod, cons);
+            }));
+    assertThat(log).containsExactly("got1", "got2", "got3", "A", "B", "C");
+  }
+
+  @Test
+  void cancelledWaiterAfterHandOffPassesLockOn() {
+    VirtualTimeEventLoop loop = VirtualTimeEventLoop.create();
+    Lock lock = new Lock();
+    List<String> log = new ArrayList<>();
+    loop.runUntilComplete(
+        Mono.defer(
+            () -> {
+              lock.tryAcquire();
+              Task<Void> b = loop.createTask(lock.withLock(Mono.fromRunnable(() -> log.add("B"))));
+              Task<Void> c = loop.createTask(lock.withLock(Mono.fromRunnable(() -> log.add("C"))));
+              return loop.sleep(0)
+                  .then(
+                      Mono.fromRunnable(
+                          () -> {
+                            lock.release(); // handed to b
+                            b.cancel(); // b cancelled before it resumes: c must get it
+                          }))
+                  .then(c);
+            }));
+    assertThat(log).containsExactly("C");
+    assertThat(lock.locked()).isFalse();
+  }
 }

@@ -1,0 +1,231 @@
+package io.github.asyncio4j;
+
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import reactor.core.publisher.Mono;
+
+/**
+ * A condition variable for tasks: asyncio's {@code asyncio.Condition}. A task holding the
+ * underlying {@link Lock} calls {@link #await()} to release it and wait for a {@link #signal(int)};
+ * it returns holding the lock again.
+ *
+ * <p><b>Names.</b> asyncio's {@code wait()}, {@code notify(n)} and {@code notify_all()} are {@code
+ * await()}, {@code signal(n)} and {@code signalAll()} here, the words of {@code
+ * java.util.concurrent}, because {@link Object}'s final methods own the asyncio names.
+ *
+ * <p><b>Design.</b> {@code await()} queues a waiter, releases the lock, and waits. {@code
+ * signal(n)} wakes the {@code n} oldest waiters; each must then re-acquire the lock through the
+ * lock's own FIFO, so it returns only after the signaller releases. The re-acquisition happens on
+ * every exit path (asyncio's S5): if the task is cancelled while waiting, or again while
+ * re-acquiring, it keeps re-acquiring and re-raises the most recent {@link CancelledError} once it
+ * holds the lock, so {@code withLock} around it always releases a lock it holds. A waiter signalled
+ * but cancelled before it resumed passes the signal to the next waiter (asyncio 3.13, gh-112202).
+ * Wake-ups may be spurious to callers in general, so re-check the predicate, or use {@link
+ * #waitFor(BooleanSupplier)}. A Reactor {@code cancel()} of the whole {@code await()} cannot be
+ * intercepted: it also ends the re-acquisition, leaving the lock released.
+ *
+ * <p><b>Threads.</b> Thread-safe, resuming waiters as {@link Lock} does.
+ *
+ * <pre>{@code
+ * Condition cond = new Condition();
+ * cond.withLock(cond.waitFor(() -> resourceReady()).then(useResource()));
+ * }</pre>
+ */
+public final class Condition implements Waiter.Owner {
+  private final Lock lock;
+  private final WaiterQueue waiters = new WaiterQueue();
+
+  /** A condition with a new lock of its own: asyncio's {@code Condition()}. */
+  public Condition() {
+    this(new Lock());
+  }
+
+  /**
+   * A condition on an existing lock: asyncio's {@code Condition(lock)}.
+   *
+   * @param lock the lock waiters release and re-acquire
+   */
+  public Condition(Lock lock) {
+    this.lock = Objects.requireNonNull(lock, "lock");
+  }
+
+  /**
+   * Acquires the underlying lock: asyncio's {@code cond.acquire()}.
+   *
+   * @return the lock's acquisition
+   */
+  public Mono<Void> acquire() {
+    return lock.acquire();
+  }
+
+  /** Releases the underlying lock: asyncio's {@code cond.release()}. */
+  public void release() {
+    lock.release();
+  }
+
+  /**
+   * Whether the underlying lock is held: asyncio's {@code cond.locked()}.
+   *
+   * @return true if held
+   */
+  public boolean locked() {
+    return lock.locked();
+  }
+
+  /**
+   * Runs {@code body} holding the underlying lock: asyncio's {@code async with cond:}.
+   *
+   * @param body the work
+   * @param <T> the result type
+   * @return {@code body}'s outcome
+   */
+  public <T> Mono<T> withLock(Mono<T> body) {
+    return lock.withLock(body);
+  }
+
+  /**
+   * Releases the lock, waits for a signal, re-acquires the lock: asyncio's {@code await
+   * cond.wait()}. Fails with {@code IllegalStateException("cannot wait on un-acquired lock")} when
+   * subscribed while the lock is not held. See the class comment for cancellation.
+   *
+   * @return a {@code Mono} of {@code true}, completing with the lock held
+   */
+  public Mono<Boolean> await() {
+    return Mono.deferContextual(
+        ctx -> {
+          Waiter<Boolean> w;
+          synchronized (this) {
+            if (!lock.locked()) {
+              return Mono.error(new IllegalStateException("cannot wait on un-acquired lock"));
+            }
+            w = new Waiter<>(Waiter.loopOf(ctx), this, null);
+            waiters.add(w);
+          }
+          lock.release();
+          return w.materialize()
+              .flatMap(
+                  signal ->
+                      reacquire()
+                          .then(
+                              signal.isOnError()
+                                  ? Mono.error(Objects.requireNonNull(signal.getThrowable()))
+                                  : Mono.just(Boolean.TRUE)));
+        });
+  }
+
+  /** Re-acquires the lock even when cancelled meanwhile; then re-raises the latest cancellation. */
+  private Mono<Void> reacquire() {
+    return lock.acquire().onErrorResume(CancelledError.class, e -> reacquire().then(Mono.error(e)));
+  }
+
+  /**
+   * Waits until {@code predicate} is true: asyncio's {@code await cond.wait_for(predicate)}. The
+   * predicate is checked holding the lock, first at once, then after each wake-up.
+   *
+   * @param predicate the condition, evaluated on the thread the waiter resumes on
+   * @return a {@code Mono} of the predicate's last value ({@code true})
+   */
+  public Mono<Boolean> waitFor(BooleanSupplier predicate) {
+    Objects.requireNonNull(predicate, "predicate");
+    return Mono.defer(
+        () ->
+            predicate.getAsBoolean()
+                ? Mono.just(Boolean.TRUE)
+                : await().then(Mono.defer(() -> waitFor(predicate))));
+  }
+
+  /**
+   * Wakes up to {@code n} waiters, oldest first: asyncio's {@code cond.notify(n)}. The caller must
+   * hold the lock; the woken waiters return after it releases.
+   *
+   * @param n how many to wake; zero or less wakes none
+   * @throws IllegalStateException {@code "cannot notify on un-acquired lock"}
+   */
+  public void signal(int n) {
+    if (!lock.locked()) {
+      throw new IllegalStateException("cannot notify on un-acquired lock");
+    }
+    wake(n);
+  }
+
+  /**
+   * Wakes one waiter: asyncio's {@code cond.notify()}.
+   *
+   * @throws IllegalStateException {@code "cannot notify on un-acquired lock"}
+   */
+  public void signal() {
+    signal(1);
+  }
+
+  /**
+   * Wakes every waiter: asyncio's {@code cond.notify_all()}.
+   *
+   * @throws IllegalStateException {@code "cannot notify on un-acquired lock"}
+   */
+  public void signalAll() {
+    int n;
+    synchronized (this) {
+      n = waiters.size();
+    }
+    signal(n);
+  }
+
+  @SuppressWarnings("unchecked") // a condition's waiters are all Waiter<Boolean>
+  private void wake(int n) {
+    int woken = 0;
+    while (woken < n) {
+      Waiter<?> w;
+      synchronized (this) {
+        w = waiters.poll();
+      }
+      if (w == null) {
+        return;
+      }
+      if (((Waiter<Boolean>) w).resolve(Boolean.TRUE)) {
+        woken++;
+      }
+    }
+  }
+
+  /**
+   * A snapshot for monitoring.
+   *
+   * @return the lock's state and how many wait for a signal
+   */
+  public synchronized Statistics statistics() {
+    return new Statistics(lock.locked(), waiters.size());
+  }
+
+  /**
+   * A condition's state at one moment.
+   *
+   * @param locked whether the underlying lock is held
+   * @param waiters how many wait for a signal
+   */
+  public record Statistics(boolean locked, int waiters) {}
+
+  @Override
+  public void waiterCancelled(Waiter<?> w) {
+    synchronized (this) {
+      waiters.remove(w);
+    }
+  }
+
+  @Override
+  public void waiterDropped(Waiter<?> w) {
+    wake(1); // signalled, then cancelled before it resumed: the signal goes to another waiter
+  }
+
+  /**
+   * asyncio's repr: {@code <Condition [locked, waiters:1]>}.
+   *
+   * @return the state
+   */
+  @Override
+  public synchronized String toString() {
+    return "<Condition ["
+        + (lock.locked() ? "locked" : "unlocked")
+        + (waiters.isEmpty() ? "" : ", waiters:" + waiters.size())
+        + "]>";
+  }
+}
