@@ -34,7 +34,7 @@ import reactor.core.scheduler.Scheduler;
 @Measurement(iterations = 5, time = 1)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+UseParallelGC"})
 @State(Scope.Thread)
 public class CallLaterBenchmark {
   private static final int SPREAD = 1000;

@@ -37,7 +37,7 @@ import reactor.core.scheduler.Scheduler;
 @Measurement(iterations = 5, time = 1)
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+UseParallelGC"})
 @State(Scope.Thread)
 public class CreateTaskBenchmark {
   /** Every size is divided by this (1, 10 or 100); {@code benchmarks/run --quick} passes 10. */

@@ -1,7 +1,5 @@
 package io.github.asyncio4j.benchmarks;
 
-import java.util.Locale;
-
 /**
  * The workloads of {@code BENCHMARKS.md}: their names, their JMH classes and the operations one run
  * of each counts.
@@ -113,6 +111,6 @@ public enum Workload {
 
   @Override
   public String toString() {
-    return id.toLowerCase(Locale.ROOT);
+    return id;
   }
 }
