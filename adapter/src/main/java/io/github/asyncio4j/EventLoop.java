@@ -275,7 +275,7 @@ public class EventLoop implements Scheduler {
   public Handle callSoon(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
     checkClosed();
-    Handle h = new Handle(callback);
+    Handle h = new Handle(debug ? Scheduled.describe(callback) : callback);
     if (Thread.currentThread() == thread) {
       ready.addLast(h);
     } else {
@@ -295,7 +295,7 @@ public class EventLoop implements Scheduler {
   public Handle callSoonThreadsafe(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
     checkClosed();
-    Handle h = new Handle(callback);
+    Handle h = new Handle(debug ? Scheduled.describe(callback) : callback);
     if (Thread.currentThread() == thread) {
       ready.addLast(h);
     } else {
@@ -351,7 +351,12 @@ public class EventLoop implements Scheduler {
   final TimerHandle callAtNanos(long whenNanos, Runnable callback, boolean loopOnly) {
     Objects.requireNonNull(callback, "callback");
     checkClosed();
-    TimerHandle t = new TimerHandle(this, whenNanos, TIMER_SEQ.getAndIncrement(), callback);
+    TimerHandle t =
+        new TimerHandle(
+            this,
+            whenNanos,
+            TIMER_SEQ.getAndIncrement(),
+            debug ? Scheduled.describe(callback) : callback);
     if (Thread.currentThread() == thread) {
       heapPush(t);
     } else {
@@ -569,16 +574,18 @@ public class EventLoop implements Scheduler {
     }
     // Run only what is ready now: anything these schedule waits for the next iteration.
     final ArrayDeque<Handle> ready = this.ready;
+    final boolean debug = this.debug;
     for (int n = ready.size(); n > 0; n--) {
       Handle h = ready.pollFirst();
       if (h == null) {
         break; // close() from a callback emptied the queue
       }
-      if (h.claim()) {
+      Runnable callback = h.claim();
+      if (callback != null) {
         if (debug) {
-          runTimed(h);
+          runTimed(h, callback);
         } else {
-          runHandle(h);
+          runHandle(h, callback);
         }
       }
     }
@@ -622,26 +629,30 @@ public class EventLoop implements Scheduler {
     }
   }
 
-  private void runHandle(Handle h) {
+  private void runHandle(Handle h, Runnable callback) {
     try {
-      h.callback.run();
+      callback.run();
     } catch (Throwable e) {
       // A callback error does not stop the loop (asyncio's Handle._run); JVM-fatal ones escape.
       Exceptions.throwIfJvmFatal(e);
       Map<String, Object> context = new LinkedHashMap<>();
-      context.put("message", "Exception in callback " + h.describeCallback());
+      context.put("message", "Exception in callback " + callback);
       context.put("exception", e);
       context.put("handle", h);
       callExceptionHandler(context);
     }
   }
 
-  private void runTimed(Handle h) {
+  private void runTimed(Handle h, Runnable callback) {
     long start = System.nanoTime(); // real time on purpose: it measures the callback, not the loop
-    runHandle(h);
+    runHandle(h, callback);
     long took = System.nanoTime() - start;
     if (took >= slowCallbackNanos) {
-      LOGGER.warn("Executing {} took {} seconds", h, String.format("%.3f", took / 1e9));
+      LOGGER.warn(
+          "Executing <{} {}> took {} seconds",
+          h.getClass().getSimpleName(),
+          callback,
+          String.format("%.3f", took / 1e9));
     }
   }
 
@@ -803,6 +814,27 @@ public class EventLoop implements Scheduler {
   }
 
   /**
+   * A future for {@code awaitable}: the future itself if it is one of this loop's, else a new task
+   * running it: asyncio's {@code asyncio.ensure_future(aw)}. Loop-only.
+   *
+   * @param awaitable a future, a task or a coroutine
+   * @param <T> the result type
+   * @return a future of this loop
+   * @throws IllegalArgumentException if it is a future of another loop
+   */
+  public <T> Future<T> ensureFuture(Mono<T> awaitable) {
+    Objects.requireNonNull(awaitable, "awaitable");
+    if (awaitable instanceof Future<T> f) {
+      if (f.loop != this) {
+        throw new IllegalArgumentException(
+            "The future belongs to a different loop than the one specified as the loop argument");
+      }
+      return f;
+    }
+    return createTask(awaitable);
+  }
+
+  /**
    * Chooses how {@link #createTask} starts tasks: asyncio's {@code
    * loop.set_task_factory(asyncio.eager_task_factory)} for {@link TaskFactory#EAGER}.
    *
@@ -913,6 +945,18 @@ public class EventLoop implements Scheduler {
     f.addDoneCallback(call);
     executor.execute(call);
     return f;
+  }
+
+  /**
+   * Runs {@code fn} on the loop's default executor: asyncio's {@code loop.run_in_executor(None,
+   * fn)}. See {@link #runInExecutor(Executor, Callable)}.
+   *
+   * @param fn the blocking work
+   * @param <T> the result type
+   * @return a future completed on the loop's thread
+   */
+  public <T> Future<T> runInExecutor(Callable<? extends T> fn) {
+    return runInExecutor((Executor) null, fn);
   }
 
   /**

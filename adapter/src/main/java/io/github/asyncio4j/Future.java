@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -334,6 +335,10 @@ public class Future<T> extends Mono<T> {
               "Task " + awaiting + " got Future " + this + " attached to a different loop"));
       return;
     }
+    if (hooks == null && state != PENDING) {
+      deliverDone(actual); // F6, without an Await: the common case of awaiting a finished task
+      return;
+    }
     Await<T> a = new Await<>(actual, this, awaiting);
     actual.onSubscribe(a);
     if (a.isCancelled()) {
@@ -349,7 +354,24 @@ public class Future<T> extends Mono<T> {
     if (!pending) {
       a.resume(); // F6: awaiting a done future does not suspend
     } else if (awaiting != null) {
-      awaiting.addWaiter(a);
+      awaiting.suspendOn(a);
+    }
+  }
+
+  /** Signals the outcome of a done future straight to a subscriber. */
+  private void deliverDone(CoreSubscriber<? super T> actual) {
+    if (state == CANCELLED) {
+      Operators.error(actual, cancelledErrorOrNew());
+      return;
+    }
+    Throwable e = exception;
+    if (e != null) {
+      markRetrieved();
+      Operators.error(actual, e);
+    } else if (result == null) {
+      Operators.complete(actual);
+    } else {
+      actual.onSubscribe(Operators.scalarSubscription(actual, result));
     }
   }
 
@@ -427,10 +449,19 @@ public class Future<T> extends Mono<T> {
     return true;
   }
 
-  /** Completes from a foreign result, unless already done (cancelled meanwhile). Loop thread. */
+  /**
+   * Completes from a foreign result, unless already done (cancelled meanwhile). Loop thread. A
+   * foreign {@link CancellationException} (a cancelled {@code CompletableFuture}, whose {@code
+   * isCancelled()} means exactly that) cancels this future, as asyncio's {@code _copy_future_state}
+   * does for a cancelled source.
+   */
   final void completeFromForeign(@Nullable T value, @Nullable Throwable error) {
     if (error instanceof CancelledError ce) {
       complete(CANCELLED, null, ce);
+    } else if (error instanceof CancellationException foreign) {
+      // wrapFuture(cf) with cf.cancel(): without this the future "finished" with an exception and
+      // its awaiters never saw CancelledError.
+      complete(CANCELLED, null, new CancelledError(foreign.getMessage()));
     } else {
       complete(FINISHED, value, error);
     }

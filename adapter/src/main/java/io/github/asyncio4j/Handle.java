@@ -2,6 +2,7 @@ package io.github.asyncio4j;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 
 /**
@@ -15,31 +16,31 @@ import reactor.core.Disposable;
  */
 public class Handle implements Disposable {
   /*
-   * Lifecycle, one way only: PENDING -> RAN (the loop ran it) or PENDING -> CANCELLED.
-   * The loop reads the state before running; a cancel racing with that read from another thread
-   * may lose, which is the same outcome as a cancel that came just after the callback started.
+   * The callback field is the whole state (so a handle is 16 bytes):
+   *   a Runnable   pending
+   *   RAN          the loop ran it
+   *   CANCELLED    cancel() won before the loop took it
+   * The loop reads it before running; a cancel racing with that read from another thread may
+   * lose, which is the same outcome as a cancel that came just after the callback started.
    */
-  static final int PENDING = 0;
-  static final int RAN = 1;
-  static final int CANCELLED = 2;
+  static final Object RAN = new Object();
+  static final Object CANCELLED = new Object();
 
-  static final VarHandle STATE;
+  static final VarHandle CALLBACK;
 
   static {
     try {
-      STATE = MethodHandles.lookup().findVarHandle(Handle.class, "state", int.class);
+      CALLBACK = MethodHandles.lookup().findVarHandle(Handle.class, "callback", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  final Runnable callback;
-
-  @SuppressWarnings("unused") // accessed through STATE
-  volatile int state;
+  @SuppressWarnings("unused") // accessed through CALLBACK
+  private volatile Object callback;
 
   Handle(Runnable callback) {
-    this.callback = callback;
+    CALLBACK.set(this, callback);
   }
 
   /**
@@ -47,7 +48,13 @@ public class Handle implements Disposable {
    * callback already ran or was cancelled.
    */
   public void cancel() {
-    STATE.compareAndSet(this, PENDING, CANCELLED);
+    tryCancel();
+  }
+
+  /** Moves a pending handle to CANCELLED; false if it had run or was cancelled. */
+  final boolean tryCancel() {
+    Object c = callback;
+    return c instanceof Runnable && CALLBACK.compareAndSet(this, c, CANCELLED);
   }
 
   /**
@@ -57,7 +64,7 @@ public class Handle implements Disposable {
    * @return true if cancelled
    */
   public boolean cancelled() {
-    return state == CANCELLED;
+    return callback == CANCELLED;
   }
 
   /** Same as {@link #cancel()}, for Reactor. */
@@ -73,26 +80,28 @@ public class Handle implements Disposable {
    */
   @Override
   public boolean isDisposed() {
-    return state != PENDING;
+    return !(callback instanceof Runnable);
   }
 
-  /** Loop thread only: marks the handle run; false if it was cancelled first. */
-  final boolean claim() {
-    if (state != PENDING) {
-      return false;
+  /** Loop thread only: takes the callback to run; null if it was cancelled first. */
+  final @Nullable Runnable claim() {
+    Object c = callback;
+    if (!(c instanceof Runnable)) {
+      return null;
     }
     // Release store: only the loop writes RAN, and a racing cancel() CAS fails harmlessly after.
-    STATE.setRelease(this, RAN);
-    return true;
+    CALLBACK.setRelease(this, RAN);
+    return (Runnable) c;
   }
 
   String describeCallback() {
-    return String.valueOf(callback);
+    Object c = callback;
+    return c == RAN ? "ran" : c == CANCELLED ? "cancelled" : String.valueOf(c);
   }
 
   /** asyncio's repr: {@code <Handle callback>} or {@code <Handle cancelled>}. */
   @Override
   public String toString() {
-    return cancelled() ? "<Handle cancelled>" : "<Handle " + describeCallback() + ">";
+    return "<Handle " + describeCallback() + ">";
   }
 }

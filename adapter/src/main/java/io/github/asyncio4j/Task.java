@@ -3,7 +3,7 @@ package io.github.asyncio4j;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -41,8 +41,9 @@ import reactor.util.context.ContextView;
  *       when it ends.
  *   <li>If no waiter accepted (the task has not started, is running right now, or the future it
  *       waits on is already done and about to resume it), the request is remembered ({@code
- *       mustCancel}) and delivered as {@code CancelledError} at the next resumption, or makes the
- *       task end cancelled if it returns first (asyncio's {@code _must_cancel}).
+ *       mustCancel}) and delivered at its next await: the pending future it then waits on is
+ *       cancelled at once, or the outcome already on its way is replaced by {@code CancelledError};
+ *       if the chain returns first, the task ends cancelled (asyncio's {@code _must_cancel}).
  *   <li>If the task waits on something that is not an asyncio4j awaitable (a foreign publisher),
  *       nothing can deliver the error: the chain gets Reactor's plain {@code cancel()} and the task
  *       ends cancelled on the next iteration. Wrap foreign publishers with {@link
@@ -72,7 +73,7 @@ import reactor.util.context.ContextView;
  * @param <T> the result type
  */
 public final class Task<T> extends Future<T> {
-  private static final AtomicLong COUNTER = new AtomicLong();
+  private static final AtomicInteger COUNTER = new AtomicInteger();
 
   /*
    * Phase, loop thread only: NEW (first step scheduled) -> STARTED (chain subscribed).
@@ -82,7 +83,7 @@ public final class Task<T> extends Future<T> {
   private static final int STARTED = 1;
 
   private final @Nullable Mono<T> coroutine;
-  private final long id;
+  private final int id;
   private @Nullable String name;
   final Context userContext;
   private final Chain chain;
@@ -111,7 +112,12 @@ public final class Task<T> extends Future<T> {
     this.id = COUNTER.incrementAndGet();
     this.name = name;
     this.userContext = userContext;
-    this.chain = new Chain(userContext.put(Task.class, this).put(EventLoop.class, loop));
+    // One Context2 for the common empty case, not a Context1 then a Context2.
+    this.chain =
+        new Chain(
+            userContext.isEmpty()
+                ? Context.of(Task.class, this, EventLoop.class, loop)
+                : userContext.put(Task.class, this).put(EventLoop.class, loop));
     this.createdAt = loop.getDebug() ? new Throwable().getStackTrace() : null;
   }
 
@@ -273,9 +279,22 @@ public final class Task<T> extends Future<T> {
 
   // ---------------------------------------------------------------- waiters
 
-  synchronized void addWaiter(Await<?> a) {
+  /**
+   * The chain now waits on {@code a}'s pending future. A cancel requested while the task ran (its
+   * {@code mustCancel}, e.g. a task cancelling itself) is passed on to that future at once, as
+   * asyncio's {@code __step} does after the coroutine yields: the future or task it awaits is
+   * cancelled (test_cancel_current_task, test_cancel_awaited_task). Without this, the request would
+   * wait until the future completes on its own, possibly never.
+   */
+  void suspendOn(Await<?> a) {
+    if (addWaiter(a) && mustCancel && loop.inLoopThread() && a.future.cancel(cancelMessage)) {
+      mustCancel = false; // the future delivers CancelledError(msg) now
+    }
+  }
+
+  private synchronized boolean addWaiter(Await<?> a) {
     if (a.resumed || a.isCancelled()) {
-      return; // resumed or unsubscribed before we got here
+      return false; // resumed or unsubscribed before we got here
     }
     Object w = waiters;
     if (w == null) {
@@ -291,6 +310,7 @@ public final class Task<T> extends Future<T> {
       l.add(a);
       waiters = l;
     }
+    return true;
   }
 
   synchronized void removeWaiter(Await<?> a) {
@@ -356,11 +376,14 @@ public final class Task<T> extends Future<T> {
     }
     mustCancel = true;
     cancelMessage = msg;
-    if (phase == STARTED && awaited.length == 0 && loop.currentTask != this) {
+    if (phase == STARTED && awaited.length == 0 && loop.currentTask != this && !chain.cancelled) {
       // Suspended on a foreign publisher: nothing of ours can deliver the error. Reactor's plain
       // cancel, and the task ends cancelled next iteration (so cancelled() is still false now).
+      // The outcome is fixed here: the chain is gone, so a later uncancel() must not turn it into
+      // a null result, and a second cancel(msg) must not replace the first message (T3).
+      CancelledError error = newCancelledError();
       chain.cancelUpstream();
-      loop.callSoonAnyThread(() -> finish(null, null));
+      loop.callSoonAnyThread(() -> finish(null, error));
     }
     return true;
   }

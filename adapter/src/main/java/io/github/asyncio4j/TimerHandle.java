@@ -45,7 +45,7 @@ public final class TimerHandle extends Handle {
    */
   @Override
   public void cancel() {
-    if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
+    if (tryCancel()) {
       loop.timerCancelled();
     }
   }
@@ -57,12 +57,6 @@ public final class TimerHandle extends Handle {
   /** asyncio's repr: {@code <TimerHandle when=12.5 callback>}. */
   @Override
   public String toString() {
-    return "<TimerHandle "
-        + (cancelled() ? "cancelled " : "")
-        + "when="
-        + when()
-        + " "
-        + describeCallback()
-        + ">";
+    return "<TimerHandle " + "when=" + when() + " " + describeCallback() + ">";
   }
 }

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -54,11 +55,28 @@ public final class Asyncio {
    * @return the main task's result
    */
   public static <T> @Nullable T run(Mono<T> main, boolean debug) {
+    return run(main, debug, EventLoop::newEventLoop);
+  }
+
+  /**
+   * Runs {@code main} as {@link #run(Mono)} does, on a loop made by {@code loopFactory}: asyncio's
+   * {@code asyncio.run(main(), loop_factory=...)} (Python 3.12+), for example {@code
+   * VirtualTimeEventLoop::create} in tests.
+   *
+   * @param main the coroutine to run as the main task
+   * @param debug whether the loop runs in debug mode
+   * @param loopFactory makes the new, not running loop; it is closed afterwards
+   * @param <T> the result type
+   * @return the main task's result
+   */
+  public static <T> @Nullable T run(
+      Mono<T> main, boolean debug, Supplier<? extends EventLoop> loopFactory) {
     Objects.requireNonNull(main, "main");
+    Objects.requireNonNull(loopFactory, "loopFactory");
     if (EventLoop.runningOrNull() != null) {
       throw new IllegalStateException("asyncio.run() cannot be called from a running event loop");
     }
-    EventLoop loop = EventLoop.newEventLoop();
+    EventLoop loop = Objects.requireNonNull(loopFactory.get(), "loopFactory.get()");
     loop.setDebug(debug);
     try {
       return loop.runUntilComplete(main);
@@ -140,6 +158,19 @@ public final class Asyncio {
    */
   public static <T> Task<T> createTask(Mono<T> coroutine, @Nullable String name) {
     return EventLoop.running().createTask(coroutine, name);
+  }
+
+  /**
+   * A future for {@code awaitable} on the running loop: asyncio's {@code asyncio.ensure_future}.
+   * See {@link EventLoop#ensureFuture(Mono)}.
+   *
+   * @param awaitable a future, a task or a coroutine
+   * @param <T> the result type
+   * @return the future itself, or a new task running the coroutine
+   * @throws IllegalStateException {@code "no running event loop"}
+   */
+  public static <T> Future<T> ensureFuture(Mono<T> awaitable) {
+    return EventLoop.running().ensureFuture(awaitable);
   }
 
   /**

@@ -1,0 +1,5 @@
+/** The guide's section 八 (8), debugging: debug mode. */
+@NullMarked
+package io.github.asyncio4j.samples.s8;
+
+import org.jspecify.annotations.NullMarked;
