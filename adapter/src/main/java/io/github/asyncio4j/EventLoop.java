@@ -1066,10 +1066,15 @@ public class EventLoop implements Scheduler {
   }
 
   /**
-   * Wraps a foreign {@link Publisher} so that awaiting it is an asyncio4j await: the awaiting task
-   * resumes on this loop, and a task cancelled while waiting sees {@link CancelledError} here while
-   * the publisher is cancelled. The first element is the result; an empty publisher gives an empty
-   * result. Each subscription subscribes to {@code source} once. Thread-safe.
+   * Wraps a foreign {@link Publisher} so that awaiting it is an asyncio4j await: asyncio's {@code
+   * await} on a foreign awaitable, made cancellable. The awaiting task resumes on this loop's
+   * thread (at once if the publisher signals there, else one iteration later); and when the task is
+   * cancelled while it waits inside the publisher with nothing of asyncio4j's to take the
+   * cancellation, the publisher gets Reactor's plain {@code cancel()} and the chain gets {@link
+   * CancelledError} here, where it can clean up. The publisher's first element is the result; an
+   * empty publisher gives an empty result. Each subscription subscribes to {@code source} once,
+   * with the subscriber's context. Outside a task, it only moves the outcome to the loop's thread.
+   * Thread-safe.
    *
    * @param source the foreign publisher
    * @param <T> the element type
@@ -1077,25 +1082,7 @@ public class EventLoop implements Scheduler {
    */
   public <T> Mono<T> wrap(Publisher<? extends T> source) {
     Objects.requireNonNull(source, "source");
-    return Mono.deferContextual(
-        ctx -> {
-          Future<T> f = new Future<>(this);
-          f.owned = true;
-          Disposable upstream =
-              Mono.<T>from(source)
-                  .contextWrite(ctx)
-                  .subscribe(
-                      v -> callSoonAnyThread(() -> f.completeFromForeign(v, null)),
-                      e -> callSoonAnyThread(() -> f.completeFromForeign(null, e)),
-                      () -> callSoonAnyThread(() -> f.completeFromForeign(null, null)));
-          f.addDoneCallback(
-              done -> {
-                if (done.cancelled()) {
-                  upstream.dispose();
-                }
-              });
-          return f;
-        });
+    return new Guard<>(this, source);
   }
 
   // ---------------------------------------------------------------- errors and debug

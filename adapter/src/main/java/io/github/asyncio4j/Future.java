@@ -104,7 +104,14 @@ public class Future<T> extends Mono<T> {
 
   private @Nullable Unretrieved unretrieved;
 
-  Future(EventLoop loop) {
+  /**
+   * A pending future of {@code loop}, for subclasses, as asyncio allows subclassing {@code Future}
+   * (a gathering future overrides {@link #cancel(String)}, for example). Others use {@link
+   * EventLoop#createFuture()}.
+   *
+   * @param loop the loop its callbacks run on
+   */
+  protected Future(EventLoop loop) {
     this.loop = Objects.requireNonNull(loop, "loop");
   }
 

@@ -43,7 +43,8 @@ import reactor.util.context.ContextView;
  *       waits on is already done and about to resume it), the request is remembered ({@code
  *       mustCancel}) and delivered at its next await: the pending future it then waits on is
  *       cancelled at once, or the outcome already on its way is replaced by {@code CancelledError};
- *       if the chain returns first, the task ends cancelled (asyncio's {@code _must_cancel}).
+ *       if the step ends waiting on a foreign publisher, point 3 applies then; if the chain returns
+ *       first, the task ends cancelled (asyncio's {@code _must_cancel}).
  *   <li>If the task waits on something that is not an asyncio4j awaitable (a foreign publisher),
  *       nothing can deliver the error: the chain gets Reactor's plain {@code cancel()} and the task
  *       ends cancelled on the next iteration. Wrap foreign publishers with {@link
@@ -179,6 +180,7 @@ public final class Task<T> extends Future<T> {
     } finally {
       loop.currentTask = previous;
     }
+    endOfStep();
   }
 
   /** The coroutine ended: record the outcome. Loop thread. */
@@ -313,6 +315,30 @@ public final class Task<T> extends Future<T> {
     return true;
   }
 
+  /** Wrapped foreign publishers the chain is inside, innermost last. Guarded by 'this'. */
+  private @Nullable ArrayList<Guard.GuardSubscriber<?>> guards;
+
+  synchronized void addGuard(Guard.GuardSubscriber<?> g) {
+    ArrayList<Guard.GuardSubscriber<?>> l = guards;
+    if (l == null) {
+      l = new ArrayList<>(2);
+      guards = l;
+    }
+    l.add(g);
+  }
+
+  synchronized void removeGuard(Guard.GuardSubscriber<?> g) {
+    ArrayList<Guard.GuardSubscriber<?>> l = guards;
+    if (l != null) {
+      l.remove(g);
+    }
+  }
+
+  private synchronized Guard.@Nullable GuardSubscriber<?> innermostGuard() {
+    ArrayList<Guard.GuardSubscriber<?>> l = guards;
+    return l == null || l.isEmpty() ? null : l.get(l.size() - 1);
+  }
+
   synchronized void removeWaiter(Await<?> a) {
     a.resumed = true;
     Object w = waiters;
@@ -376,16 +402,50 @@ public final class Task<T> extends Future<T> {
     }
     mustCancel = true;
     cancelMessage = msg;
-    if (phase == STARTED && awaited.length == 0 && loop.currentTask != this && !chain.cancelled) {
-      // Suspended on a foreign publisher: nothing of ours can deliver the error. Reactor's plain
-      // cancel, and the task ends cancelled next iteration (so cancelled() is still false now).
-      // The outcome is fixed here: the chain is gone, so a later uncancel() must not turn it into
-      // a null result, and a second cancel(msg) must not replace the first message (T3).
-      CancelledError error = newCancelledError();
-      chain.cancelUpstream();
-      loop.callSoonAnyThread(() -> finish(null, error));
+    if (phase == STARTED && awaited.length == 0 && loop.currentTask != this) {
+      cancelForeignAwait(msg);
     }
     return true;
+  }
+
+  /**
+   * The task is suspended, but on nothing of ours that could take the cancellation: a wrapped
+   * publisher's guard delivers it, else the chain gets Reactor's plain cancel. Loop thread.
+   */
+  private void cancelForeignAwait(@Nullable String msg) {
+    if (chain.cancelled) {
+      return; // already cancelled this way: the first message stands
+    }
+    Guard.GuardSubscriber<?> guard = innermostGuard();
+    if (guard != null && guard.cancelFromTask(msg)) {
+      // Suspended inside a wrapped foreign publisher: the error is delivered where it was
+      // wrapped, one iteration from now, and the chain may handle it there.
+      mustCancel = false;
+      return;
+    }
+    // Suspended on a foreign publisher: nothing of ours can deliver the error. Reactor's plain
+    // cancel, and the task ends cancelled next iteration (so cancelled() is still false now).
+    // The outcome is fixed here: the chain is gone, so a later uncancel() must not turn it into
+    // a null result, and a second cancel(msg) must not replace the first message (T3).
+    CancelledError error = newCancelledError();
+    chain.cancelUpstream();
+    loop.callSoonAnyThread(() -> finish(null, error));
+  }
+
+  /**
+   * The end of a step (the first subscription, or a resumption by an {@link Await}): asyncio's
+   * {@code __step} after the coroutine yields. A cancel requested during the step that no await of
+   * ours took, because the chain now waits on a foreign publisher, is applied now; without this a
+   * task that cancels itself and then awaits {@code Mono.never()} would never end. Loop thread.
+   */
+  void endOfStep() {
+    if (mustCancel && phase == STARTED && !done() && !hasWaiters()) {
+      cancelForeignAwait(cancelMessage);
+    }
+  }
+
+  private synchronized boolean hasWaiters() {
+    return waiters != null;
   }
 
   /** A Reactor cancel of a subscription to this task cancels the task. */
@@ -525,7 +585,12 @@ public final class Task<T> extends Future<T> {
   @Override
   String describeWith(String stateText) {
     StringBuilder sb = new StringBuilder("Task ");
-    sb.append(stateText.replace("pending cb=", "pending cb="));
+    // asyncio's _task_repr_info: a pending task with cancel requests shows as 'cancelling'.
+    if (!done() && cancelRequests > 0 && stateText.startsWith("pending")) {
+      sb.append("cancelling").append(stateText, "pending".length(), stateText.length());
+    } else {
+      sb.append(stateText);
+    }
     sb.append(" name='").append(getName()).append('\'');
     if (!done() && coroutine != null) {
       sb.append(" coro=").append(coroutine);

@@ -4,17 +4,26 @@ import io.github.asyncio4j.CancelledError;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.Future;
 import io.github.asyncio4j.Task;
+import io.github.asyncio4j.TaskGroup;
+import io.github.asyncio4j.TimeoutError;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -270,5 +279,270 @@ public final class Asyncio {
    */
   public static <T> Future<T> wrapFuture(CompletionStage<? extends T> stage) {
     return EventLoop.running().wrapFuture(stage);
+  }
+
+  // ---------------------------------------------------------------- combinators
+
+  /**
+   * Runs the awaitables concurrently and collects their results in argument order: asyncio's {@code
+   * asyncio.gather(*aws)}. Each {@code Mono} that is not a future becomes a task (the same {@code
+   * Mono} given twice becomes one task whose result appears twice); they start when the gather is
+   * subscribed, in argument order. The first failure (a cancelled child counts as {@link
+   * CancelledError}) fails the gather at once, and the other children keep running, as in asyncio.
+   * Cancelling the gather (cancelling the task awaiting it, or a Reactor {@code cancel()}) cancels
+   * every unfinished child; it then fails with {@code CancelledError} once all are done. An empty
+   * gather completes with an empty list. Children resume on the loop's thread.
+   *
+   * @param aws the awaitables
+   * @param <T> the result type
+   * @return a {@code Mono} of the results; a null entry for an empty {@code Mono}
+   */
+  public static <T> Mono<List<T>> gather(List<? extends Mono<? extends T>> aws) {
+    return Asyncio.<T>gatherOutcomes(aws, false)
+        .map(outcomes -> outcomes.stream().map(Outcome::get).toList());
+  }
+
+  /**
+   * {@link #gather(List)} with the awaitables as arguments: asyncio's {@code gather(a, b, c)}.
+   *
+   * @param aws the awaitables
+   * @param <T> the result type
+   * @return a {@code Mono} of the results in argument order
+   */
+  @SafeVarargs
+  public static <T> Mono<List<T>> gather(Mono<? extends T>... aws) {
+    return gather(Arrays.asList(aws));
+  }
+
+  /**
+   * Runs the awaitables concurrently and collects every outcome in argument order, failures
+   * included: asyncio's {@code asyncio.gather(*aws, return_exceptions=True)}. A failed or cancelled
+   * child gives an {@link Outcome.Failure} in its place; nothing fails the gather except cancelling
+   * it, which cancels the children and then fails with {@link CancelledError} (bpo-32684). See
+   * {@link #gather(List)}.
+   *
+   * @param aws the awaitables
+   * @param <T> the result type
+   * @return a {@code Mono} of the outcomes in argument order
+   */
+  public static <T> Mono<List<Outcome<T>>> gatherReturnExceptions(
+      List<? extends Mono<? extends T>> aws) {
+    return gatherOutcomes(aws, true);
+  }
+
+  @SuppressWarnings("unchecked") // a Mono<? extends T> is read as a Mono<T>: it only produces T
+  private static <T> Mono<List<Outcome<T>>> gatherOutcomes(
+      List<? extends Mono<? extends T>> aws, boolean returnExceptions) {
+    List<Mono<T>> given = new ArrayList<>(aws.size());
+    for (Mono<? extends T> m : Objects.requireNonNull(aws, "aws")) {
+      given.add((Mono<T>) Objects.requireNonNull(m, "aws must not contain null"));
+    }
+    if (given.isEmpty()) {
+      return Mono.just(List.of());
+    }
+    return Mono.deferContextual(
+        ctx -> {
+          EventLoop loop = EventLoop.running(ctx);
+          Map<Mono<T>, Future<T>> ensured = new IdentityHashMap<>();
+          List<Future<T>> children = new ArrayList<>(given.size());
+          for (Mono<T> m : given) {
+            children.add(ensured.computeIfAbsent(m, loop::ensureFuture));
+          }
+          GatheringFuture<T> gathering = new GatheringFuture<>(loop, children, returnExceptions);
+          return gathering.doOnCancel(gathering::cancel);
+        });
+  }
+
+  /**
+   * Waits for the futures without cancelling any: asyncio's {@code asyncio.wait(fs, timeout,
+   * return_when)}. It returns the done and pending sets when {@code returnWhen} is met or the
+   * timeout passes (a timeout does not fail). Cancelling the wait leaves the futures running.
+   *
+   * @param fs the futures or tasks (not coroutines: start them as tasks first)
+   * @param timeout the longest wait on the loop's clock, or null for none
+   * @param returnWhen when to return
+   * @param <T> the result type
+   * @return a {@code Mono} of the done and pending sets
+   * @throws IllegalArgumentException {@code "Set of Tasks/Futures is empty."}
+   */
+  public static <T> Mono<DoneAndPending<T>> wait(
+      Collection<? extends Future<T>> fs, @Nullable Duration timeout, ReturnWhen returnWhen) {
+    Objects.requireNonNull(fs, "fs");
+    Objects.requireNonNull(returnWhen, "returnWhen");
+    if (fs.isEmpty()) {
+      throw new IllegalArgumentException("Set of Tasks/Futures is empty.");
+    }
+    Set<Future<T>> set = new LinkedHashSet<>();
+    for (Future<T> f : fs) {
+      set.add(Objects.requireNonNull(f, "fs must not contain null"));
+    }
+    return Mono.deferContextual(
+        ctx -> {
+          EventLoop loop = EventLoop.running(ctx);
+          for (Future<T> f : set) {
+            if (f.getLoop() != loop) {
+              return Mono.error(
+                  new IllegalArgumentException("future " + f + " belongs to another loop"));
+            }
+          }
+          return Waiting.await(loop, set, timeout, returnWhen);
+        });
+  }
+
+  /**
+   * Waits until all the futures are done: asyncio's {@code asyncio.wait(fs)}.
+   *
+   * @param fs the futures or tasks
+   * @param <T> the result type
+   * @return a {@code Mono} of the done and (empty) pending sets
+   * @throws IllegalArgumentException {@code "Set of Tasks/Futures is empty."}
+   */
+  public static <T> Mono<DoneAndPending<T>> wait(Collection<? extends Future<T>> fs) {
+    return wait(fs, null, ReturnWhen.ALL_COMPLETED);
+  }
+
+  /**
+   * The awaitables' futures in the order they complete: asyncio's {@code asyncio.as_completed}
+   * iterated with {@code async for} (Python 3.13: the original futures). {@code Mono}s that are not
+   * futures become tasks, started when the {@code Flux} is subscribed; duplicates count once.
+   * {@code .concatMap(f -> f)} gives the results, raising each failure in turn. If {@code timeout}
+   * passes first, the {@code Flux} fails with {@link TimeoutError} after what completed; nothing is
+   * cancelled.
+   *
+   * @param aws the awaitables
+   * @param timeout the longest wait, or null for none
+   * @param <T> the result type
+   * @return a {@code Flux} of futures, each done, in completion order
+   */
+  public static <T> Flux<Future<T>> asCompleted(
+      Collection<? extends Mono<T>> aws, @Nullable Duration timeout) {
+    List<Mono<T>> given = new ArrayList<>(Objects.requireNonNull(aws, "aws"));
+    for (Mono<T> m : given) {
+      Objects.requireNonNull(m, "aws must not contain null");
+    }
+    return Flux.deferContextual(
+        ctx -> {
+          EventLoop loop = EventLoop.running(ctx);
+          List<Future<T>> fs = new ArrayList<>(given.size());
+          for (Mono<T> m : given) {
+            fs.add(loop.ensureFuture(m));
+          }
+          return Waiting.asCompleted(loop, fs, timeout);
+        });
+  }
+
+  /**
+   * {@link #asCompleted(Collection, Duration)} without a timeout.
+   *
+   * @param aws the awaitables
+   * @param <T> the result type
+   * @return a {@code Flux} of futures in completion order
+   */
+  public static <T> Flux<Future<T>> asCompleted(Collection<? extends Mono<T>> aws) {
+    return asCompleted(aws, null);
+  }
+
+  /**
+   * Protects {@code aw} from cancellation: asyncio's {@code await asyncio.shield(aw)}. {@code aw}
+   * runs as a task (a future is used as is; one already done is returned as is); the returned
+   * {@code Mono} mirrors its outcome. Cancelling the task that awaits the shield raises {@link
+   * CancelledError} there while the inner task keeps running; if the inner task is cancelled by
+   * other means, the shield is cancelled too. Keep a reference to the inner task if you need its
+   * result after cancelling: once nobody awaits it, a failure of it is reported as never retrieved.
+   * The inner task starts when the shield is subscribed.
+   *
+   * @param aw the work to protect
+   * @param <T> the result type
+   * @return a {@code Mono} of {@code aw}'s outcome
+   */
+  public static <T> Mono<T> shield(Mono<T> aw) {
+    Objects.requireNonNull(aw, "aw");
+    return Mono.deferContextual(ctx -> Waiting.shield(EventLoop.running(ctx), aw));
+  }
+
+  /**
+   * A timeout {@code delay} from when it is entered: asyncio's {@code asyncio.timeout(delay)}.
+   * Enter it with {@link Timeout#wrap(Mono)} inside a task.
+   *
+   * @param delay how long the wrapped work may take; null for no deadline, zero or negative for one
+   *     already passed
+   * @return a new, not entered timeout
+   */
+  public static Timeout timeout(@Nullable Duration delay) {
+    return Timeout.after(delay);
+  }
+
+  /**
+   * Runs {@code body} with a deadline {@code delay} away: asyncio's {@code async with
+   * asyncio.timeout(delay): return await body}. See {@link Timeout}.
+   *
+   * @param delay the time allowed; null for none
+   * @param body the work
+   * @param <T> the result type
+   * @return {@code body}'s outcome, or {@link TimeoutError}
+   */
+  public static <T> Mono<T> timeout(@Nullable Duration delay, Mono<T> body) {
+    Objects.requireNonNull(body, "body");
+    return Mono.defer(() -> Timeout.after(delay).wrap(body));
+  }
+
+  /**
+   * A timeout at an absolute time on the loop's clock: asyncio's {@code asyncio.timeout_at(when)}.
+   *
+   * @param when the deadline in seconds ({@link EventLoop#time()}), or null for none
+   * @return a new, not entered timeout
+   */
+  public static Timeout timeoutAt(@Nullable Double when) {
+    if (when != null && when.isNaN()) {
+      throw new IllegalArgumentException("when must be a number but it was NaN");
+    }
+    return Timeout.at(when);
+  }
+
+  /**
+   * Awaits {@code aw} for at most {@code timeout}: asyncio's {@code asyncio.wait_for(aw, timeout)}
+   * (Python 3.12+). A {@code Mono} runs in the caller's task, under a {@link Timeout}: on expiry it
+   * is cancelled, its clean-up is awaited, and {@link TimeoutError} is raised, unless it suppressed
+   * the cancellation and returned a value, which is returned. A cancellation from outside stays a
+   * {@link CancelledError}. With a timeout of zero or less, a done future gives its result, a
+   * pending future is cancelled and awaited, and a {@code Mono} never starts.
+   *
+   * @param aw the work
+   * @param timeout the time allowed, or null to wait as long as it takes
+   * @param <T> the result type
+   * @return {@code aw}'s outcome, or {@link TimeoutError}
+   */
+  public static <T> Mono<T> waitFor(Mono<T> aw, @Nullable Duration timeout) {
+    Objects.requireNonNull(aw, "aw");
+    if (timeout == null) {
+      return aw;
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      return Mono.defer(
+          () -> {
+            if (aw instanceof Future<T> f) {
+              if (f.done()) {
+                return f;
+              }
+              f.cancel();
+              return f.onErrorMap(CancelledError.class, e -> new TimeoutError(null, e));
+            }
+            return Mono.error(new TimeoutError()); // a coroutine given no time never starts
+          });
+    }
+    return timeout(timeout, aw);
+  }
+
+  /**
+   * Runs {@code body} in a new task group: asyncio's {@code async with asyncio.TaskGroup() as tg}.
+   * See {@link TaskGroup#run(Function)}.
+   *
+   * @param body makes the body from the group
+   * @param <T> the body's result type
+   * @return the body's result once every task of the group ended, or {@link
+   *     io.github.asyncio4j.ExceptionGroup}
+   */
+  public static <T> Mono<T> taskGroup(Function<? super TaskGroup, ? extends Mono<T>> body) {
+    return TaskGroup.run(body);
   }
 }
