@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -113,6 +114,13 @@ public class EventLoop implements Scheduler {
   /** The thread running the loop, or null. Set by CAS so two threads cannot both run it. */
   private volatile @Nullable Thread thread;
 
+  /**
+   * The loop's own thread ({@link #newThreadEventLoop}), or null. Set before that thread starts, so
+   * the loop counts as running from creation: {@link #thread} alone is null until the thread enters
+   * {@link #runForever()}, and again for a moment between two of its runs.
+   */
+  private volatile @Nullable Thread ownThread;
+
   /** Whether the running thread is parked waiting for work: producers unpark it. */
   private volatile boolean parked;
 
@@ -181,7 +189,14 @@ public class EventLoop implements Scheduler {
             },
             threadName);
     t.setDaemon(true);
+    ownThread = t;
     t.start();
+  }
+
+  /** Whether the loop runs now, or has its own thread, other than {@code current}, still alive. */
+  private boolean runningOrOwnedElsewhere(Thread current) {
+    Thread own = ownThread;
+    return thread != null || (own != null && own != current && own.isAlive());
   }
 
   /** A loop's own thread: a Reactor non-blocking thread. */
@@ -415,7 +430,7 @@ public class EventLoop implements Scheduler {
   public void runForever() {
     checkClosed();
     Thread current = Thread.currentThread();
-    if (RUNNING.get() == this || thread != null) {
+    if (RUNNING.get() == this || runningOrOwnedElsewhere(current)) {
       throw new IllegalStateException("This event loop is already running");
     }
     if (RUNNING.get() != null) {
@@ -456,7 +471,7 @@ public class EventLoop implements Scheduler {
   public <T> @Nullable T runUntilComplete(Mono<T> future) {
     Objects.requireNonNull(future, "future");
     checkClosed();
-    if (thread != null || RUNNING.get() == this) {
+    if (RUNNING.get() == this || runningOrOwnedElsewhere(Thread.currentThread())) {
       throw new IllegalStateException("This event loop is already running");
     }
     if (RUNNING.get() != null) {
@@ -519,11 +534,11 @@ public class EventLoop implements Scheduler {
    * @throws IllegalStateException {@code "Cannot close a running event loop"}
    */
   public void close() {
-    if (thread != null) {
-      throw new IllegalStateException("Cannot close a running event loop");
-    }
     if (closed) {
-      return;
+      return; // idempotent, also while a loop's own thread is finishing after closing it
+    }
+    if (runningOrOwnedElsewhere(Thread.currentThread())) {
+      throw new IllegalStateException("Cannot close a running event loop");
     }
     closed = true;
     ready.clear();
@@ -551,7 +566,12 @@ public class EventLoop implements Scheduler {
     if (!ready.isEmpty() || stopping) {
       timeout = 0;
     } else if (heapSize > 0) {
-      timeout = Math.min(Math.max(0, heap[0].whenNanos - nanoTime()), MAXIMUM_SELECT_TIMEOUT_NANOS);
+      long when = heap[0].whenNanos;
+      long now = nanoTime();
+      // Compare before subtracting: a deadline saturated at Long.MIN_VALUE minus a positive clock
+      // overflows to a huge positive wait; a difference that overflows the other way is huge.
+      long remaining = when <= now ? 0 : when - now;
+      timeout = Math.min(remaining < 0 ? Long.MAX_VALUE : remaining, MAXIMUM_SELECT_TIMEOUT_NANOS);
     } else {
       timeout = -1;
     }
@@ -578,15 +598,24 @@ public class EventLoop implements Scheduler {
     for (int n = ready.size(); n > 0; n--) {
       Handle h = ready.pollFirst();
       if (h == null) {
-        break; // close() from a callback emptied the queue
+        break; // defensive: only this loop removes from the queue, and close() cannot run now
       }
       Runnable callback = h.claim();
       if (callback != null) {
-        if (debug) {
-          runTimed(h, callback);
-        } else {
-          runHandle(h, callback);
+        try {
+          if (debug) {
+            runTimed(h, callback);
+          } else {
+            runHandle(h, callback);
+          }
+        } finally {
+          h.ran();
         }
+      } else if (h instanceof TimerHandle) {
+        // A timer cancelled after it came due: counted by cancel() but no longer in the heap, so
+        // uncount it here, or the count drifts up and purges run early (asyncio only counts
+        // timers still scheduled in its heap).
+        CANCELLED_TIMERS.decrementAndGet(this);
       }
     }
   }
@@ -648,12 +677,21 @@ public class EventLoop implements Scheduler {
     runHandle(h, callback);
     long took = System.nanoTime() - start;
     if (took >= slowCallbackNanos) {
-      LOGGER.warn(
-          "Executing <{} {}> took {} seconds",
-          h.getClass().getSimpleName(),
-          callback,
-          String.format("%.3f", took / 1e9));
+      logSlowCallback(h, callback, took);
     }
+  }
+
+  /**
+   * asyncio's slow-callback warning. A method of its own so that the BlockHound integration can
+   * allow the logging backend's blocking writes here, and nowhere else in a callback's run.
+   */
+  private static void logSlowCallback(Handle h, Runnable callback, long tookNanos) {
+    LOGGER.warn(
+        "Executing <{} {}> took {} seconds",
+        h.getClass().getSimpleName(),
+        callback,
+        // Locale.ROOT: asyncio's "0.150", never "0,150" under a locale with a decimal comma.
+        String.format(Locale.ROOT, "%.3f", tookNanos / 1e9));
   }
 
   // ---------------------------------------------------------------- timer heap
@@ -725,13 +763,16 @@ public class EventLoop implements Scheduler {
         h[kept++] = h[i];
       }
     }
+    int dropped = heapSize - kept;
     Arrays.fill(h, kept, heapSize, null);
     heapSize = kept;
     for (int i = (kept >>> 1) - 1; i >= 0; i--) {
       siftDown(i, h[i]);
     }
-    // Cancels racing with the scan may be uncounted: they are dropped at the head or next purge.
-    cancelledTimers = 0;
+    // Uncount exactly what was dropped rather than reset to 0: a cancel racing with the scan has
+    // either been dropped here (and its increment lands now or soon) or is still in the heap and
+    // counted, so the count stays exact once the racing increments have landed.
+    CANCELLED_TIMERS.addAndGet(this, -dropped);
   }
 
   final void timerCancelled() {
@@ -805,7 +846,7 @@ public class EventLoop implements Scheduler {
       if (taskFactory == TaskFactory.EAGER) {
         task.step0();
       } else {
-        ready.addLast(new Handle(task::step0));
+        ready.addLast(task.firstStep());
       }
     } else {
       submitForeign(new Handle(task::linkAndStep0), true);
@@ -1340,7 +1381,9 @@ public class EventLoop implements Scheduler {
   @Override
   public void dispose() {
     disposing = true;
-    if (thread == null && !closed && !(Thread.currentThread() instanceof LoopThread)) {
+    // A loop with its own thread is closed by that thread when its run returns; closing it from
+    // here could clear its queues under its feet while it starts another run.
+    if (ownThread == null && thread == null && !closed) {
       try {
         close();
       } catch (IllegalStateException raced) {
@@ -1371,17 +1414,27 @@ public class EventLoop implements Scheduler {
     return disposing || closed;
   }
 
-  /** Nothing to do: a loop is ready when created. */
+  /**
+   * Nothing to do: a loop is ready when created. As Reactor's own schedulers do, a disposed loop
+   * cannot be initialized again.
+   *
+   * @throws IllegalStateException {@code "Initializing a disposed scheduler is not permitted"}
+   */
   @Override
   public void init() {
-    rejectIfDisposed();
+    if (isDisposed()) {
+      throw new IllegalStateException("Initializing a disposed scheduler is not permitted");
+    }
   }
 
-  /** Nothing to do: a loop is ready when created. */
+  /**
+   * Nothing to do: a loop is ready when created. A disposed loop does not restart: it stays
+   * disposed (Reactor's contract for schedulers that do not support restarting).
+   */
   @Override
   @SuppressWarnings("deprecation") // part of the Scheduler contract until Reactor removes it
   public void start() {
-    init();
+    // Deliberately no restart, and no error: callers of the deprecated start() check isDisposed().
   }
 
   final void rejectIfDisposed() {
@@ -1404,15 +1457,14 @@ public class EventLoop implements Scheduler {
     }
   }
 
+  /**
+   * Seconds to nanoseconds, rounded to the nearest and saturated ({@link Math#round(double)} does
+   * both). Rounding, not truncation: {@code 1.005 * 1e9} is {@code 1004999999.9999999}, and a
+   * truncated deadline would fire at {@code time() == 1.004999999}, and {@code callAt(t.when())}
+   * would land a nanosecond before {@code t}, running ahead of it despite the equal deadline.
+   */
   static long secondsToNanos(double seconds) {
-    double nanos = seconds * 1e9;
-    if (nanos >= Long.MAX_VALUE) {
-      return Long.MAX_VALUE;
-    }
-    if (nanos <= Long.MIN_VALUE) {
-      return Long.MIN_VALUE;
-    }
-    return (long) nanos;
+    return Math.round(seconds * 1e9);
   }
 
   static long saturatedNanos(Duration d) {

@@ -18,11 +18,16 @@ public class Handle implements Disposable {
   /*
    * The callback field is the whole state (so a handle is 16 bytes):
    *   a Runnable   pending
+   *   RUNNING      the loop took it and runs it now
    *   RAN          the loop ran it
    *   CANCELLED    cancel() won before the loop took it
-   * The loop reads it before running; a cancel racing with that read from another thread may
-   * lose, which is the same outcome as a cancel that came just after the callback started.
+   * One way only: pending -> RUNNING -> RAN, or pending -> CANCELLED. Only the loop writes
+   * RUNNING and RAN. The loop reads it before running; a cancel racing with that read from another
+   * thread may lose, which is the same outcome as a cancel that came just after the callback
+   * started. RUNNING is not RAN so that isDisposed() stays false while the callback runs (Reactor's
+   * Disposable: true only once the task is guaranteed finished or cancelled).
    */
+  static final Object RUNNING = new Object();
   static final Object RAN = new Object();
   static final Object CANCELLED = new Object();
 
@@ -41,6 +46,11 @@ public class Handle implements Disposable {
 
   Handle(Runnable callback) {
     CALLBACK.set(this, callback);
+  }
+
+  /** A handle that is its own callback: a subclass that implements {@link Runnable}. */
+  Handle() {
+    CALLBACK.set(this, this);
   }
 
   /**
@@ -74,13 +84,15 @@ public class Handle implements Disposable {
   }
 
   /**
-   * Whether the handle is finished with: cancelled, or already run.
+   * Whether the handle is finished with: cancelled, or its callback has returned. False while the
+   * callback runs.
    *
    * @return true once cancelled or run
    */
   @Override
   public boolean isDisposed() {
-    return !(callback instanceof Runnable);
+    Object c = callback;
+    return c == RAN || c == CANCELLED;
   }
 
   /** Loop thread only: takes the callback to run; null if it was cancelled first. */
@@ -89,14 +101,22 @@ public class Handle implements Disposable {
     if (!(c instanceof Runnable)) {
       return null;
     }
-    // Release store: only the loop writes RAN, and a racing cancel() CAS fails harmlessly after.
-    CALLBACK.setRelease(this, RAN);
+    // Release store: only the loop leaves pending this way, and a racing cancel() CAS fails
+    // harmlessly after it.
+    CALLBACK.setRelease(this, RUNNING);
     return (Runnable) c;
+  }
+
+  /** Loop thread only: the callback taken by {@link #claim()} has returned (or thrown). */
+  final void ran() {
+    CALLBACK.setRelease(this, RAN);
   }
 
   String describeCallback() {
     Object c = callback;
-    return c == RAN ? "ran" : c == CANCELLED ? "cancelled" : String.valueOf(c);
+    return c == RUNNING
+        ? "running"
+        : c == RAN ? "ran" : c == CANCELLED ? "cancelled" : String.valueOf(c);
   }
 
   /** asyncio's repr: {@code <Handle callback>} or {@code <Handle cancelled>}. */

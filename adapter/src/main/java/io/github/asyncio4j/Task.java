@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
@@ -114,11 +115,7 @@ public final class Task<T> extends Future<T> {
     this.name = name;
     this.userContext = userContext;
     // One Context2 for the common empty case, not a Context1 then a Context2.
-    this.chain =
-        new Chain(
-            userContext.isEmpty()
-                ? Context.of(Task.class, this, EventLoop.class, loop)
-                : userContext.put(Task.class, this).put(EventLoop.class, loop));
+    this.chain = new Chain(userContext);
     this.createdAt = loop.getDebug() ? new Throwable().getStackTrace() : null;
   }
 
@@ -153,6 +150,11 @@ public final class Task<T> extends Future<T> {
     nextTask = this;
   }
 
+  /** The handle of the first step, for the loop's ready queue. */
+  Handle firstStep() {
+    return chain;
+  }
+
   void linkAndStep0() {
     link();
     step0();
@@ -173,7 +175,16 @@ public final class Task<T> extends Future<T> {
     Task<?> previous = loop.currentTask;
     loop.currentTask = this;
     try {
-      Objects.requireNonNull(coroutine).subscribe(chain);
+      Mono<T> coro = Objects.requireNonNull(coroutine);
+      if (coro instanceof Fuseable.ScalarCallable<?> constant) {
+        // Mono.just / Mono.empty / Mono.error: no subscription needed, as Reactor's own
+        // operators shortcut scalar sources.
+        @SuppressWarnings("unchecked") // a Mono<T>'s scalar value is a T
+        T v = (T) constant.call();
+        finish(v, null);
+      } else {
+        coro.subscribe(chain);
+      }
     } catch (Throwable e) {
       Exceptions.throwIfJvmFatal(e);
       chain.onError(e);
@@ -207,19 +218,34 @@ public final class Task<T> extends Future<T> {
   }
 
   /** The task's subscriber to its coroutine, and its first step (a Runnable for the loop). */
-  private final class Chain implements CoreSubscriber<T>, Runnable {
-    private final Context context;
+  /**
+   * The task's subscriber to its coroutine, and the handle of its first step (so creating a task
+   * costs one object less). Its context is built on first use: a coroutine that is a constant never
+   * asks for it.
+   */
+  private final class Chain extends Handle implements CoreSubscriber<T>, Runnable {
+    private final Context userContext;
+    private @Nullable Context context;
     private volatile @Nullable Subscription upstream;
-    private volatile boolean cancelled;
+    private volatile boolean upstreamCancelled;
     private @Nullable T value;
 
-    Chain(Context context) {
-      this.context = context;
+    Chain(Context userContext) {
+      this.userContext = userContext;
     }
 
     @Override
     public Context currentContext() {
-      return context;
+      Context c = context;
+      if (c == null) {
+        // One Context2 for the common empty case, not a Context1 then a Context2.
+        c =
+            userContext.isEmpty()
+                ? Context.of(Task.class, Task.this, EventLoop.class, loop)
+                : userContext.put(Task.class, Task.this).put(EventLoop.class, loop);
+        context = c;
+      }
+      return c;
     }
 
     @Override
@@ -246,9 +272,9 @@ public final class Task<T> extends Future<T> {
     }
 
     private void terminate(@Nullable T v, @Nullable Throwable e) {
-      if (cancelled) {
+      if (upstreamCancelled) {
         if (e != null && !(e instanceof CancelledError)) {
-          Operators.onErrorDropped(e, context);
+          Operators.onErrorDropped(e, currentContext());
         }
         return;
       }
@@ -261,7 +287,7 @@ public final class Task<T> extends Future<T> {
     }
 
     void cancelUpstream() {
-      cancelled = true;
+      upstreamCancelled = true;
       Subscription s = upstream;
       if (s != null) {
         s.cancel();
@@ -413,7 +439,7 @@ public final class Task<T> extends Future<T> {
    * publisher's guard delivers it, else the chain gets Reactor's plain cancel. Loop thread.
    */
   private void cancelForeignAwait(@Nullable String msg) {
-    if (chain.cancelled) {
+    if (chain.upstreamCancelled) {
       return; // already cancelled this way: the first message stands
     }
     Guard.GuardSubscriber<?> guard = innermostGuard();
