@@ -2,6 +2,7 @@ package io.github.asyncio4j;
 
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.Exceptions;
@@ -35,17 +36,24 @@ final class LoopWorker implements Scheduler.Worker {
     }
     loop.rejectIfDisposed();
     WorkerTask w = new WorkerTask(this, Schedulers.onSchedule(task));
-    Handle h =
-        delay <= 0
-            ? loop.scheduleNow(w)
-            : loop.callAtNanos(
-                EventLoop.saturatedAdd(loop.nanoTime(), unit.toNanos(delay)), w, false);
-    w.handle = h;
-    if (!pending.add(h)) {
-      h.cancel(); // disposed meanwhile
+    // Track it before the loop can see it: scheduled first, a task submitted from another thread
+    // could run (and try to untrack itself) before it was tracked, and stay tracked forever.
+    if (!pending.add(w)) {
+      throw Exceptions.failWithRejected(); // disposed meanwhile
+    }
+    Handle h;
+    try {
+      h =
+          delay <= 0
+              ? loop.scheduleNow(w)
+              : loop.callAtNanos(
+                  EventLoop.saturatedAdd(loop.nanoTime(), unit.toNanos(delay)), w, false);
+    } catch (IllegalStateException closedMeanwhile) {
+      pending.remove(w);
       throw Exceptions.failWithRejected();
     }
-    return h;
+    w.setHandle(h);
+    return w;
   }
 
   @Override
@@ -67,7 +75,12 @@ final class LoopWorker implements Scheduler.Worker {
     if (!pending.add(p)) {
       throw Exceptions.failWithRejected();
     }
-    p.start();
+    try {
+      p.start();
+    } catch (IllegalStateException closedMeanwhile) {
+      pending.remove(p);
+      throw Exceptions.failWithRejected();
+    }
     return p;
   }
 
@@ -85,24 +98,55 @@ final class LoopWorker implements Scheduler.Worker {
     return pending.isDisposed();
   }
 
-  /** Runs the task and forgets its handle, so the worker does not keep finished tasks. */
-  private static final class WorkerTask implements Runnable {
+  /** Number of tracked tasks: for tests that the worker forgets tasks once run or disposed. */
+  int pendingCount() {
+    return pending.size();
+  }
+
+  /**
+   * One task of the worker, and the {@link Disposable} its caller gets: it untracks itself when it
+   * runs or is disposed, so the worker does not keep finished or cancelled tasks.
+   */
+  private static final class WorkerTask implements Runnable, Disposable {
     private final LoopWorker worker;
     private final Runnable task;
-    volatile Handle handle;
+    private volatile @Nullable Handle handle;
+    private volatile boolean disposed;
 
     WorkerTask(LoopWorker worker, Runnable task) {
       this.worker = worker;
       this.task = task;
     }
 
+    void setHandle(Handle h) {
+      handle = h;
+      if (disposed) {
+        h.cancel(); // disposed before the handle was known: dispose() could not cancel it
+      }
+    }
+
     @Override
     public void run() {
+      worker.remove(this);
+      if (!disposed) {
+        task.run();
+      }
+    }
+
+    @Override
+    public void dispose() {
+      disposed = true;
       Handle h = handle;
       if (h != null) {
-        worker.remove(h);
+        h.cancel();
       }
-      task.run();
+      worker.remove(this);
+    }
+
+    @Override
+    public boolean isDisposed() {
+      Handle h = handle;
+      return disposed || (h != null && h.isDisposed());
     }
 
     @Override

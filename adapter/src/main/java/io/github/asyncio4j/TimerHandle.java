@@ -20,9 +20,6 @@ public final class TimerHandle extends Handle {
   /** Scheduling order, the tie-breaker for equal deadlines. */
   final long seq;
 
-  /** Position in the loop's heap, -1 when not in it. Loop thread only. */
-  int index = -1;
-
   TimerHandle(EventLoop loop, long whenNanos, long seq, Runnable callback) {
     super(callback);
     this.loop = loop;
