@@ -170,8 +170,10 @@ public final class DebugMode {
                     () -> {
                       Task<String> task =
                           Asyncio.createTask(fetch("https://example.com"), "fetch-api-1");
-                      task.cancel(); // only its repr was wanted
-                      return task.toString();
+                      String repr = task.toString();
+                      task.cancel(); // only its repr was wanted (a cancelled one reads
+                      // 'cancelling')
+                      return repr;
                     }),
                 false));
     out.say("repr of the same task without debug mode: " + plain);
