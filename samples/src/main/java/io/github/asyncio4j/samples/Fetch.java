@@ -1,11 +1,11 @@
 package io.github.asyncio4j.samples;
 
 import io.github.asyncio4j.operators.Asyncio;
+import java.net.ConnectException;
 import reactor.core.publisher.Mono;
 
 /**
- * The guide's {@code fetch} coroutine, shared by the samples of sections 3, 4 and 8 (and later by
- * {@code gather} and {@code TaskGroup}):
+ * The guide's {@code fetch} coroutine, shared by the samples of sections 3, 4, 6 and 8:
  *
  * <pre>{@code
  * async def fetch(url):
@@ -20,10 +20,16 @@ import reactor.core.publisher.Mono;
  * times.
  *
  * <p>The sleep is the guide's 1 s scaled down to {@value #DELAY} s so that the tour stays fast.
+ *
+ * <p>{@link #refused(String)} is a {@code fetch} whose connection is refused, for the samples that
+ * show what {@code TaskGroup} and {@code gather} do with a failure.
  */
 public final class Fetch {
   /** The simulated network delay in seconds: the guide's 1 s, scaled down by ten. */
   public static final double DELAY = 0.1;
+
+  /** When {@link #refused(String)} fails, in seconds: half of {@link #DELAY}. */
+  public static final double FAIL_AFTER = 0.05;
 
   private Fetch() {}
 
@@ -36,5 +42,17 @@ public final class Fetch {
    */
   public static Mono<String> fetch(String url) {
     return Asyncio.sleep(DELAY).then(Mono.fromCallable(() -> "Data from " + url));
+  }
+
+  /**
+   * A {@code fetch(url)} that fails: sleeps {@link #FAIL_AFTER} seconds, then raises {@link
+   * ConnectException} {@code "connection refused: " + url} (Python's {@code ConnectionError}).
+   *
+   * @param url what to pretend to fetch
+   * @return the coroutine, not started
+   */
+  public static Mono<String> refused(String url) {
+    return Asyncio.sleep(FAIL_AFTER)
+        .then(Mono.error(() -> new ConnectException("connection refused: " + url)));
   }
 }

@@ -7,11 +7,28 @@ import io.github.asyncio4j.samples.s2.ManualLoop;
 import io.github.asyncio4j.samples.s3.CreateTask;
 import io.github.asyncio4j.samples.s3.EnsureFuture;
 import io.github.asyncio4j.samples.s3.FutureAsPlaceholder;
+import io.github.asyncio4j.samples.s3.TaskGroupFetch;
 import io.github.asyncio4j.samples.s4.CallbackScheduling;
 import io.github.asyncio4j.samples.s4.CpuBoundExecutor;
 import io.github.asyncio4j.samples.s4.RunInExecutor;
 import io.github.asyncio4j.samples.s4.ThreadsafeScheduling;
+import io.github.asyncio4j.samples.s5.ConditionWaitFor;
+import io.github.asyncio4j.samples.s5.EventNotification;
+import io.github.asyncio4j.samples.s5.LockSharedResource;
+import io.github.asyncio4j.samples.s5.QueuePutGet;
+import io.github.asyncio4j.samples.s5.SemaphoreLimit;
+import io.github.asyncio4j.samples.s6.CancelTask;
+import io.github.asyncio4j.samples.s6.GatherFetch;
+import io.github.asyncio4j.samples.s6.GuideRateLimited;
+import io.github.asyncio4j.samples.s6.ProducerConsumer;
+import io.github.asyncio4j.samples.s6.QueueFluxPipeline;
+import io.github.asyncio4j.samples.s6.ShieldCleanup;
+import io.github.asyncio4j.samples.s6.TaskGroupResults;
+import io.github.asyncio4j.samples.s6.TimeoutBlock;
+import io.github.asyncio4j.samples.s6.TokenBucketRateLimit;
+import io.github.asyncio4j.samples.s6.WaitForTimeout;
 import io.github.asyncio4j.samples.s8.DebugMode;
+import io.github.asyncio4j.samples.s8.DebugTasks;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -101,7 +118,10 @@ public final class Tour {
               "3.1",
               "create_task vs ensure_future: what runUntilComplete accepts",
               EnsureFuture::run),
-          Sample.notYetPorted("3.2", "TaskGroup: structured concurrency", "issue 4"),
+          Sample.of(
+              "3.2",
+              "TaskGroup: structured concurrency, and a failing task's siblings cancelled",
+              TaskGroupFetch::run),
           Sample.of("3.3", "A Future set by callLater, then awaited", FutureAsPlaceholder::run),
           Sample.of("4.1", "callSoon, callLater, callAt (virtual time)", CallbackScheduling::run),
           Sample.of(
@@ -117,9 +137,38 @@ public final class Tour {
               "CPU-bound work: no GIL, so a thread pool, not a process pool",
               CpuBoundExecutor::run),
           Sample.of(
+              "5", "Lock: lock.withLock keeps updates from being lost", LockSharedResource::run),
+          Sample.of("5", "Event: await() until another task calls set()", EventNotification::run),
+          Sample.of(
+              "5", "Condition: waitFor(predicate) while a producer signals", ConditionWaitFor::run),
+          Sample.of("5", "Semaphore(10): at most ten at once, measured", SemaphoreLimit::run),
+          Sample.of("5", "Queue: put and get, in order", QueuePutGet::run),
+          Sample.of(
+              "6.1", "gather with return_exceptions: an Outcome in each place", GatherFetch::run),
+          Sample.of("6.1", "TaskGroup, then the results", TaskGroupResults::run),
+          Sample.of("6.2", "Asyncio.timeout(5 s) around a slow operation", TimeoutBlock::run),
+          Sample.of(
+              "6.2", "waitFor: TimeoutError once the work has cleaned up", WaitForTimeout::run),
+          Sample.of(
+              "6.2",
+              "await shield(cleanup()): the guide's 'with shield' corrected",
+              ShieldCleanup::run),
+          Sample.of("6.3", "Cancelling a task that cleans up and re-raises", CancelTask::run),
+          Sample.of(
+              "6.4",
+              "Producer and consumer: Queue(maxsize=5), a sentinel, taskDone, join",
+              ProducerConsumer::run),
+          Sample.of(
+              "6.4",
+              "The same with putAll, asFlux and shutdown: backpressure end to end",
+              QueueFluxPipeline::run),
+          Sample.of("6.5", "The guide's rate_limited admits rate² a second", GuideRateLimited::run),
+          Sample.of("6.5", "RateLimiter: rate a second, measured", TokenBucketRateLimit::run),
+          Sample.of(
               "8.1",
               "Debug mode: switches, slow callbacks, where a task was created",
-              DebugMode::run));
+              DebugMode::run),
+          Sample.of("8.3", "Listing tasks: allTasks, names, states", DebugTasks::run));
 
   private Tour() {}
 

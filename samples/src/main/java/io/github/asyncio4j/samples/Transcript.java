@@ -1,7 +1,9 @@
 package io.github.asyncio4j.samples;
 
+import io.github.asyncio4j.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a sample shows, line by line: the sample's {@code print} calls, collected so that its {@code
@@ -18,6 +20,18 @@ public final class Transcript {
    */
   public synchronized void say(String line) {
     lines.add(line);
+  }
+
+  /**
+   * Adds one line prefixed with the running loop's time, {@code "t=0.10 " + line}: for samples on a
+   * {@link io.github.asyncio4j.VirtualTimeEventLoop}, whose clock starts at 0 and makes every time
+   * exact. Loop thread only.
+   *
+   * @param line what to show
+   * @throws IllegalStateException {@code "no running event loop"} off the loop's thread
+   */
+  public void sayAt(String line) {
+    say(String.format(Locale.ROOT, "t=%.2f %s", EventLoop.running().time(), line));
   }
 
   /**

@@ -43,8 +43,9 @@ import reactor.core.publisher.Mono;
  *
  * <p>This sample is about time, so it runs on a {@link VirtualTimeEventLoop}: its clock starts at 0
  * and jumps to the next deadline when nothing is ready, so the guide's real 5 s pass at once and
- * every time printed is exact. (It is driven with {@code runUntilComplete}, since {@link
- * Asyncio#run(Mono)} always makes a real loop.)
+ * every time printed is exact. (It is driven with {@code runUntilComplete}, so that it can read the
+ * loop's clock once {@code main} is done; the later samples run on one with {@code
+ * Asyncio.run(main, false, VirtualTimeEventLoop::create)}, asyncio's {@code loop_factory}.)
  *
  * <p>Two notes on the guide. {@code import time} is a red herring: {@code call_at} takes a point on
  * the <em>loop's</em> clock, {@code loop.time()} (monotonic, {@link EventLoop#time()} here), never

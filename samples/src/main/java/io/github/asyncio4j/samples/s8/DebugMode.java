@@ -170,9 +170,10 @@ public final class DebugMode {
                     () -> {
                       Task<String> task =
                           Asyncio.createTask(fetch("https://example.com"), "fetch-api-1");
+                      // Only its repr is wanted; take it before cancel(), after which it
+                      // reads 'cancelling', as asyncio's does.
                       String repr = task.toString();
-                      task.cancel(); // only its repr was wanted (a cancelled one reads
-                      // 'cancelling')
+                      task.cancel();
                       return repr;
                     }),
                 false));
