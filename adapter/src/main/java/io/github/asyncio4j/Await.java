@@ -14,7 +14,8 @@ import reactor.core.publisher.Operators;
  * <p>It runs on the loop's thread as the task's step: {@link EventLoop#currentTask()} is the
  * awaiting task while the subscriber handles the outcome. A cancel requested while the outcome was
  * on its way (the task's {@code mustCancel}) replaces a result with {@link CancelledError}, as
- * asyncio's {@code __step} does; a cancelled future's own error, which came first, is kept.
+ * asyncio's {@code __step} does; a cancelled future's own error, which came first, is kept. A
+ * cancel requested during the step itself is applied when the step ends ({@code Task.endOfStep}).
  */
 final class Await<T> extends Operators.MonoSubscriber<T, T> implements Runnable {
   private static final AtomicIntegerFieldUpdater<Await> OUTCOME =
@@ -69,6 +70,7 @@ final class Await<T> extends Operators.MonoSubscriber<T, T> implements Runnable 
     } finally {
       loop.currentTask = previous;
     }
+    t.endOfStep(); // a cancel requested during this step, not taken by an await of ours
   }
 
   /** Delivers the outcome, once; an owned future's owner hears of it first. */

@@ -1091,8 +1091,14 @@ public class EventLoop implements Scheduler {
     Future<T> f = new Future<>(this);
     stage.whenComplete(
         (v, e) -> {
+          // A dependent stage reports its source's failure wrapped: hand over the real cause, as
+          // Reactor's Mono.fromFuture does (a wrapped CancellationException then cancels f).
+          Throwable cause =
+              e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                  ? e.getCause()
+                  : e;
           if (!closed) {
-            callSoonAnyThread(() -> f.completeFromForeign(v, e));
+            callSoonAnyThread(() -> f.completeFromForeign(v, cause));
           }
         });
     if (stage instanceof CompletableFuture<?> cf) {

@@ -187,7 +187,9 @@ public final class Task<T> extends Future<T> {
       }
     } catch (Throwable e) {
       Exceptions.throwIfJvmFatal(e);
-      chain.onError(e);
+      // A constant Mono.error(x) throws x from call(), wrapped by Exceptions.propagate when x is
+      // an Error: the task keeps x itself, as it would through onError.
+      chain.onError(Exceptions.unwrap(e));
     } finally {
       loop.currentTask = previous;
     }
