@@ -432,7 +432,7 @@ public class Future<T> extends Mono<T> {
                   loop,
                   error,
                   unretrievedMessage(),
-                  "<" + describeWith("finished exception=" + error) + ">");
+                  "<" + String.join(" ", reprInfo(FINISHED, null, error)) + ">");
           unretrieved.cleanable = CLEANER.register(this, unretrieved);
         }
       }
@@ -622,24 +622,35 @@ public class Future<T> extends Mono<T> {
   }
 
   final String describe() {
-    return describeWith(stateText());
+    return String.join(" ", reprInfo(state, result, exception));
   }
 
-  /** The repr's text between the angle brackets, for the given state text. */
-  String describeWith(String stateText) {
-    return "Future " + stateText;
+  /**
+   * asyncio's {@code _future_repr_info}: the kind, the state, the result or exception, the number
+   * of callbacks. Task adds its name and coroutine.
+   */
+  List<String> reprInfo(int s, @Nullable Object value, @Nullable Throwable error) {
+    List<String> info = new ArrayList<>(4);
+    info.add("Future");
+    info.add(s == PENDING ? "pending" : s == CANCELLED ? "cancelled" : "finished");
+    if (s == FINISHED) {
+      info.add(error != null ? "exception=" + error : "result=" + reprOf(value));
+    }
+    int n = callbackCount();
+    if (n > 0) {
+      info.add("cb=[" + n + "]");
+    }
+    return info;
   }
 
-  private String stateText() {
-    int s = state;
-    if (s == PENDING) {
-      int n = callbackCount();
-      return n > 0 ? "pending cb=[" + n + "]" : "pending";
+  /** Python's {@code repr} of a result, as far as Java can: strings quoted. */
+  static String reprOf(@Nullable Object value) {
+    if (value == null) {
+      return "None";
     }
-    if (s == CANCELLED) {
-      return "cancelled";
+    if (value instanceof CharSequence cs) {
+      return "'" + cs + "'";
     }
-    Throwable e = exception;
-    return e != null ? "finished exception=" + e : "finished result=" + result;
+    return String.valueOf(value);
   }
 }

@@ -9,6 +9,7 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
 import reactor.core.Fuseable;
+import reactor.core.Scannable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
@@ -610,29 +611,28 @@ public final class Task<T> extends Future<T> {
     return "Task exception was never retrieved";
   }
 
+  /** asyncio's {@code _task_repr_info}: the future's, with 'cancelling', name and coroutine. */
   @Override
-  String describeWith(String stateText) {
-    StringBuilder sb = new StringBuilder("Task ");
-    // asyncio's _task_repr_info: a pending task with cancel requests shows as 'cancelling'.
-    if (!done() && cancelRequests > 0 && stateText.startsWith("pending")) {
-      sb.append("cancelling").append(stateText, "pending".length(), stateText.length());
-    } else {
-      sb.append(stateText);
+  List<String> reprInfo(int s, @Nullable Object value, @Nullable Throwable error) {
+    List<String> info = super.reprInfo(s, value, error);
+    info.set(0, "Task");
+    if (s == PENDING && cancelRequests > 0) {
+      info.set(1, "cancelling");
     }
-    sb.append(" name='").append(getName()).append('\'');
-    if (!done() && coroutine != null) {
-      sb.append(" coro=").append(coroutine);
+    info.add(2, "name='" + getName() + "'");
+    if (coroutine != null) {
+      info.add(3, "coro=<" + Scannable.from(coroutine).name() + ">");
     }
-    StackTraceElement[] s = createdAt;
-    if (s != null) {
-      for (StackTraceElement e : s) {
-        if (!e.getClassName().startsWith("io.github.asyncio4j.")
-            || e.getClassName().startsWith("io.github.asyncio4j.samples")) {
-          sb.append(" created at ").append(e);
+    StackTraceElement[] stack = createdAt;
+    if (stack != null) {
+      for (StackTraceElement e : stack) {
+        String c = e.getClassName();
+        if (!c.startsWith("io.github.asyncio4j.") || c.startsWith("io.github.asyncio4j.samples")) {
+          info.add("created at " + e);
           break;
         }
       }
     }
-    return sb.toString();
+    return info;
   }
 }

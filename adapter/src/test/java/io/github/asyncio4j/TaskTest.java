@@ -445,7 +445,10 @@ class TaskTest {
     assertThat(Long.parseLong(m1.group(1))).isLessThan(Long.parseLong(m2.group(1)));
     assertThat(t1.getName()).isEqualTo("Task-" + m1.group(1));
     loop.runUntilComplete(Mono.when(t1, t2));
-    assertThat(t1.toString()).startsWith("<Task finished result=a name='Task-");
+    // asyncio's order: state, name, coroutine, then the result (a string quoted, as repr() does)
+    assertThat(t1.toString())
+        .startsWith("<Task finished name='Task-" + m1.group(1) + "' coro=<")
+        .endsWith(" result='a'>");
   }
 
   @Test

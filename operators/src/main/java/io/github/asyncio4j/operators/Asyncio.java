@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -311,7 +312,7 @@ public final class Asyncio {
    */
   @SafeVarargs
   public static <T> Mono<List<T>> gather(Mono<? extends T>... aws) {
-    return gather(Arrays.asList(aws));
+    return gather(Arrays.asList(Objects.requireNonNull(aws, "aws")));
   }
 
   /**
@@ -333,8 +334,9 @@ public final class Asyncio {
   @SuppressWarnings("unchecked") // a Mono<? extends T> is read as a Mono<T>: it only produces T
   private static <T> Mono<List<Outcome<T>>> gatherOutcomes(
       List<? extends Mono<? extends T>> aws, boolean returnExceptions) {
+    Objects.requireNonNull(aws, "aws");
     List<Mono<T>> given = new ArrayList<>(aws.size());
-    for (Mono<? extends T> m : Objects.requireNonNull(aws, "aws")) {
+    for (Mono<? extends T> m : aws) {
       given.add((Mono<T>) Objects.requireNonNull(m, "aws must not contain null"));
     }
     if (given.isEmpty()) {
@@ -343,14 +345,51 @@ public final class Asyncio {
     return Mono.deferContextual(
         ctx -> {
           EventLoop loop = EventLoop.running(ctx);
-          Map<Mono<T>, Future<T>> ensured = new IdentityHashMap<>();
+          IdentityHashMap<Mono<T>, Future<T>> ensured = ensureFutures(loop, given);
           List<Future<T>> children = new ArrayList<>(given.size());
           for (Mono<T> m : given) {
-            children.add(ensured.computeIfAbsent(m, loop::ensureFuture));
+            children.add(Objects.requireNonNull(ensured.get(m)));
           }
           GatheringFuture<T> gathering = new GatheringFuture<>(loop, children, returnExceptions);
           return gathering.doOnCancel(gathering::cancel);
         });
+  }
+
+  /**
+   * asyncio's {@code ensure_future} for each awaitable, once per distinct {@code Mono} (compared by
+   * identity, as asyncio's gather and as_completed treat the same coroutine object given twice):
+   * the futures as they are, the others as new tasks, started in argument order. A future of
+   * another loop is rejected before any task is created, so none is left running unawaited.
+   *
+   * @return the future of each distinct awaitable, keyed by identity
+   * @throws IllegalArgumentException if a future belongs to another loop
+   */
+  private static <T> IdentityHashMap<Mono<T>, Future<T>> ensureFutures(
+      EventLoop loop, List<Mono<T>> aws) {
+    IdentityHashMap<Mono<T>, Future<T>> ensured = new IdentityHashMap<>();
+    for (Mono<T> m : aws) {
+      if (m instanceof Future<T>) {
+        ensured.computeIfAbsent(m, loop::ensureFuture); // checks the loop, starts nothing
+      }
+    }
+    for (Mono<T> m : aws) {
+      ensured.computeIfAbsent(m, loop::ensureFuture);
+    }
+    return ensured;
+  }
+
+  /** The distinct futures of {@code aws}, in the order of first appearance. */
+  private static <T> List<Future<T>> distinctFutures(
+      List<Mono<T>> aws, IdentityHashMap<Mono<T>, Future<T>> ensured) {
+    Set<Future<T>> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Future<T>> out = new ArrayList<>(ensured.size());
+    for (Mono<T> m : aws) {
+      Future<T> f = Objects.requireNonNull(ensured.get(m));
+      if (distinct.add(f)) {
+        out.add(f);
+      }
+    }
+    return out;
   }
 
   /**
@@ -423,10 +462,7 @@ public final class Asyncio {
     return Flux.deferContextual(
         ctx -> {
           EventLoop loop = EventLoop.running(ctx);
-          List<Future<T>> fs = new ArrayList<>(given.size());
-          for (Mono<T> m : given) {
-            fs.add(loop.ensureFuture(m));
-          }
+          List<Future<T>> fs = distinctFutures(given, ensureFutures(loop, given));
           return Waiting.asCompleted(loop, fs, timeout);
         });
   }
@@ -484,6 +520,47 @@ public final class Asyncio {
   public static <T> Mono<T> timeout(@Nullable Duration delay, Mono<T> body) {
     Objects.requireNonNull(body, "body");
     return Mono.defer(() -> Timeout.after(delay).wrap(body));
+  }
+
+  /**
+   * Runs {@code body} with a deadline {@code seconds} away: asyncio's {@code async with
+   * asyncio.timeout(5.0)}. See {@link #timeout(Duration, Mono)}.
+   *
+   * @param seconds the time allowed, in seconds
+   * @param body the work
+   * @param <T> the result type
+   * @return {@code body}'s outcome, or {@link TimeoutError}
+   * @throws IllegalArgumentException if {@code seconds} is NaN
+   */
+  public static <T> Mono<T> timeout(double seconds, Mono<T> body) {
+    return timeout(secondsToDuration(seconds, "seconds"), body);
+  }
+
+  /**
+   * Awaits {@code aw} for at most {@code seconds}: asyncio's {@code asyncio.wait_for(aw,
+   * timeout=5.0)}. See {@link #waitFor(Mono, Duration)}.
+   *
+   * @param aw the work
+   * @param seconds the time allowed, in seconds
+   * @param <T> the result type
+   * @return {@code aw}'s outcome, or {@link TimeoutError}
+   * @throws IllegalArgumentException if {@code seconds} is NaN
+   */
+  public static <T> Mono<T> waitFor(Mono<T> aw, double seconds) {
+    return waitFor(aw, secondsToDuration(seconds, "timeout"));
+  }
+
+  private static Duration secondsToDuration(double seconds, String name) {
+    if (Double.isNaN(seconds)) {
+      throw new IllegalArgumentException(name + " must be a number but it was NaN");
+    }
+    if (seconds >= Long.MAX_VALUE / 1e9) {
+      return Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L);
+    }
+    if (seconds <= Long.MIN_VALUE / 1e9) {
+      return Duration.ofSeconds(Long.MIN_VALUE / 1_000_000_000L);
+    }
+    return Duration.ofNanos(Math.round(seconds * 1e9));
   }
 
   /**

@@ -26,7 +26,10 @@ class DebugTasksTest {
             "t=0.10 how they ended:",
             lines.get(9),
             lines.get(10),
-            "  " + unnamed + ": done=true cancelled=true <Task cancelled name='" + unnamed + "'>");
+            lines.get(11));
+    assertThat(lines.get(11))
+        .startsWith(
+            "  " + unnamed + ": done=true cancelled=true <Task cancelled name='" + unnamed + "'");
     assertThat(lines.get(0))
         .startsWith("t=0.00 cancelled, not yet ended: <Task cancelling name='" + unnamed + "'");
     // the finished tasks' repr: state, name and result, in whatever order the repr puts them
