@@ -10,6 +10,8 @@ class FutureAsPlaceholderTest {
   void theAwaiterGetsWhatTheTimerSets() {
     assertThat(FutureAsPlaceholder.run().lines())
         .containsExactly(
-            "before the timer: <Future pending>", "Done!", "after: <Future finished result='Done!'>");
+            "before the timer: <Future pending>",
+            "Done!",
+            "after: <Future finished result='Done!'>");
   }
 }
