@@ -426,19 +426,25 @@ public class Future<T> extends Mono<T> {
       } else {
         result = value;
         exception = error;
-        if (error != null && !(error instanceof CancelledError) && !owned && loop != null) {
-          unretrieved =
-              new Unretrieved(
-                  loop,
-                  error,
-                  unretrievedMessage(),
-                  "<" + String.join(" ", reprInfo(FINISHED, null, error)) + ">");
-          unretrieved.cleanable = CLEANER.register(this, unretrieved);
-        }
       }
-      state = newState;
       cbs = callbacks;
       callbacks = null;
+      if (error != null
+          && newState == FINISHED
+          && !(error instanceof CancelledError)
+          && !owned
+          && loop != null) {
+        // Described once the callbacks left, as asyncio's repr at that point has no cb=[...].
+        Unretrieved u =
+            new Unretrieved(
+                loop,
+                error,
+                unretrievedMessage(),
+                "<" + String.join(" ", reprInfo(FINISHED, null, error)) + ">");
+        u.cleanable = CLEANER.register(this, u);
+        unretrieved = u;
+      }
+      state = newState; // last: a reader that sees it done sees all of the above
     }
     if (newState == CANCELLED) {
       Hooks h = hooks;

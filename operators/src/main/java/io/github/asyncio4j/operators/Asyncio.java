@@ -292,11 +292,13 @@ public final class Asyncio {
    * CancelledError}) fails the gather at once, and the other children keep running, as in asyncio.
    * Cancelling the gather (cancelling the task awaiting it, or a Reactor {@code cancel()}) cancels
    * every unfinished child; it then fails with {@code CancelledError} once all are done. An empty
-   * gather completes with an empty list. Children resume on the loop's thread.
+   * gather completes with an empty list. A future of another loop fails the gather with {@link
+   * IllegalArgumentException} before any child starts. Children resume on the loop's thread.
    *
    * @param aws the awaitables
    * @param <T> the result type
    * @return a {@code Mono} of the results; a null entry for an empty {@code Mono}
+   * @throws NullPointerException if {@code aws} or one of them is null
    */
   public static <T> Mono<List<T>> gather(List<? extends Mono<? extends T>> aws) {
     return Asyncio.<T>gatherOutcomes(aws, false)
@@ -444,9 +446,11 @@ public final class Asyncio {
    * The awaitables' futures in the order they complete: asyncio's {@code asyncio.as_completed}
    * iterated with {@code async for} (Python 3.13: the original futures). {@code Mono}s that are not
    * futures become tasks, started when the {@code Flux} is subscribed; duplicates count once.
-   * {@code .concatMap(f -> f)} gives the results, raising each failure in turn. If {@code timeout}
-   * passes first, the {@code Flux} fails with {@link TimeoutError} after what completed; nothing is
-   * cancelled.
+   * {@code .concatMap(f -> f)} gives the results, raising each failure in turn. The futures are
+   * delivered with the subscriber's demand. If {@code timeout} passes before all completed, the
+   * {@code Flux} fails with {@link TimeoutError} after what completed by then, and what completes
+   * later is not delivered; once all completed the timeout no longer applies, however slowly they
+   * are consumed. Nothing is cancelled, also when the {@code Flux} is cancelled.
    *
    * @param aws the awaitables
    * @param timeout the longest wait, or null for none
@@ -483,9 +487,10 @@ public final class Asyncio {
    * runs as a task (a future is used as is; one already done is returned as is); the returned
    * {@code Mono} mirrors its outcome. Cancelling the task that awaits the shield raises {@link
    * CancelledError} there while the inner task keeps running; if the inner task is cancelled by
-   * other means, the shield is cancelled too. Keep a reference to the inner task if you need its
-   * result after cancelling: once nobody awaits it, a failure of it is reported as never retrieved.
-   * The inner task starts when the shield is subscribed.
+   * other means, the shield is cancelled too. A Reactor {@code cancel()} of the shield is asyncio's
+   * {@code outer.cancel()}: the inner task keeps running too. Keep a reference to the inner task if
+   * you need its result after cancelling: once nobody awaits it, a failure of it is reported as
+   * never retrieved (asyncio's retrieval gap). The inner task starts when the shield is subscribed.
    *
    * @param aw the work to protect
    * @param <T> the result type
@@ -579,10 +584,12 @@ public final class Asyncio {
   /**
    * Awaits {@code aw} for at most {@code timeout}: asyncio's {@code asyncio.wait_for(aw, timeout)}
    * (Python 3.12+). A {@code Mono} runs in the caller's task, under a {@link Timeout}: on expiry it
-   * is cancelled, its clean-up is awaited, and {@link TimeoutError} is raised, unless it suppressed
-   * the cancellation and returned a value, which is returned. A cancellation from outside stays a
-   * {@link CancelledError}. With a timeout of zero or less, a done future gives its result, a
-   * pending future is cancelled and awaited, and a {@code Mono} never starts.
+   * is cancelled, its clean-up is awaited, and {@link TimeoutError} is raised (its cause the {@link
+   * CancelledError}), unless it suppressed the cancellation and returned a value, which is
+   * returned. A cancellation from outside stays a {@link CancelledError}. With a timeout of zero or
+   * less, a done future gives its result; a pending future is cancelled and awaited, then gives its
+   * outcome, {@code TimeoutError} if it ended cancelled; and a {@code Mono} that is not a future
+   * never starts. Must be awaited inside a task unless {@code timeout} is null.
    *
    * @param aw the work
    * @param timeout the time allowed, or null to wait as long as it takes
@@ -595,16 +602,25 @@ public final class Asyncio {
       return aw;
     }
     if (timeout.isNegative() || timeout.isZero()) {
-      return Mono.defer(
-          () -> {
-            if (aw instanceof Future<T> f) {
-              if (f.done()) {
-                return f;
-              }
-              f.cancel();
-              return f.onErrorMap(CancelledError.class, e -> new TimeoutError(null, e));
+      return Mono.deferContextual(
+          ctx -> {
+            if (!(aw instanceof Future<T> f)) {
+              // A coroutine given no time never starts: asyncio wraps it in a task and cancels
+              // that before its first step.
+              return Mono.error(new TimeoutError(null, new CancelledError()));
             }
-            return Mono.error(new TimeoutError()); // a coroutine given no time never starts
+            if (f.done()) {
+              return f;
+            }
+            // asyncio's _cancel_and_wait(fut): a cancel of the caller meanwhile is the caller's,
+            // and must not come out as a TimeoutError. It shows in the caller's cancel count.
+            Task<?> caller = ctx.getOrDefault(Task.class, null);
+            int before = caller != null ? caller.cancelling() : 0;
+            f.cancel();
+            return f.onErrorMap(
+                CancelledError.class,
+                e ->
+                    caller != null && caller.cancelling() > before ? e : new TimeoutError(null, e));
           });
     }
     return timeout(timeout, aw);

@@ -86,7 +86,7 @@ final class GatheringFuture<T> extends Future<List<Outcome<T>>> {
 
   /**
    * Cancels the unfinished children; the gather then ends with {@link CancelledError} once they are
-   * all done.
+   * all done. Once the gather is done it returns false and cancels nothing.
    *
    * @param msg the message passed to the children
    * @return true if any child accepted the cancellation
@@ -94,7 +94,10 @@ final class GatheringFuture<T> extends Future<List<Outcome<T>>> {
   @Override
   public boolean cancel(@Nullable String msg) {
     if (done()) {
-      return false;
+      // Returns false and leaves the children alone. Like Future.cancel, it marks a failure
+      // retrieved: the task awaiting the gather and cancelled before it resumed gets
+      // CancelledError instead, and asyncio's Task.__wakeup had read the result by then.
+      return super.cancel(msg);
     }
     boolean accepted = false;
     for (Future<T> c : children) {
