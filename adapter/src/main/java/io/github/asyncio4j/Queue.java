@@ -1,12 +1,17 @@
 package io.github.asyncio4j;
 
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
 
 /**
  * A first-in-first-out queue for tasks and reactive chains: asyncio's {@code asyncio.Queue}, with
@@ -31,9 +36,15 @@ import reactor.core.publisher.Operators;
  * slot was promised to it, but before it resumed, passes the slot to the next putter, and its item
  * is not put (asyncio's Q4).
  *
+ * <p>The same holds for a Reactor {@code cancel()} of a {@code get} whose item was already on its
+ * way, or not yet requested: the item goes back as above. A {@code get} that completes has removed
+ * its item from the queue; one that is cancelled has not.
+ *
  * <p><b>Shutdown (Python 3.13).</b> After {@link #shutdown(boolean)}, {@code put} fails with {@link
- * QueueShutDown}; {@code get} returns the remaining items and then fails with it. An immediate
- * shutdown drops the items first, counting them as done for {@link #join()}.
+ * QueueShutDown}, also a putter promised a slot that had not resumed yet (as in asyncio, where it
+ * re-checks on waking), whose item is then not put; {@code get} returns the remaining items and
+ * then fails with it. An immediate shutdown drops the items first, counting them as done for {@link
+ * #join()}.
  *
  * <p><b>Threads.</b> Thread-safe. A waiter inside a task or on a loop's thread resumes on that loop
  * one iteration after the hand-off; a waiter with no loop resumes on the thread whose call served
@@ -57,10 +68,16 @@ public class Queue<T> {
   private int unfinished;
   private boolean shutdown;
 
+  /** Drains of {@link #asFlux()} that want to hear of shutdown; guarded by 'this'. */
+  private final Set<Runnable> shutdownListeners = new LinkedHashSet<>();
+
   private final Mono<T> get = new Get();
   private final Waiter.Owner getterOwner = new GetterOwner();
   private final Waiter.Owner putterOwner = new PutterOwner();
   private final Waiter.Owner joinerOwner = new JoinerOwner();
+
+  /** A putter's payload once it resumed after shutdown: its item was refused. */
+  private static final Object REFUSED = new Object();
 
   /** An unbounded queue: asyncio's {@code Queue()}. */
   public Queue() {
@@ -86,7 +103,17 @@ public class Queue<T> {
   /**
    * Puts {@code item}, waiting while the queue is full: asyncio's {@code await queue.put(item)}.
    * Each subscription puts the item once: at once if there is room and no putter waits, else when a
-   * slot is handed to it, in FIFO order. Fails with {@link QueueShutDown} after shutdown.
+   * slot is handed to it, in FIFO order (asyncio lets a newcomer take a freed slot first; here it
+   * is promised to the oldest putter). Fails with {@link QueueShutDown} after shutdown, also when a
+   * promised slot is reached only after it.
+   *
+   * <p>Cancellation (a task's {@code cancel()}, which the chain sees as {@link CancelledError}, or
+   * a Reactor {@code cancel()}): a waiting put leaves and its item is not put; one promised a slot
+   * that had not resumed yet passes the slot to the next putter, and its item is not put. The
+   * {@code Mono} completes exactly when the item went in.
+   *
+   * <p>Threads: inside a task or on a loop's thread it resumes on that loop; elsewhere on the
+   * thread whose get made room.
    *
    * @param item the item
    * @return an empty {@code Mono} that completes once the item is in the queue (or handed to a
@@ -126,27 +153,71 @@ public class Queue<T> {
   /** Counts a put and stores {@code item}, or returns the oldest getter to hand it to. */
   private @Nullable Waiter<?> admit(T item) {
     unfinished++;
-    Waiter<?> g = getters.poll();
+    Waiter<?> g = getterFor(item);
     if (g == null) {
       store.add(item);
     }
     return g;
   }
 
-  /** Gives {@code item} to getter {@code g}, or the next one if {@code g} was cancelled. */
+  /**
+   * Takes the oldest getter out and records {@code item} as handed to it, under the lock, so that
+   * whoever later gives it back reads it there.
+   */
+  private @Nullable Waiter<?> getterFor(T item) {
+    Waiter<?> g = getters.poll();
+    if (g != null) {
+      g.payload = item;
+    }
+    return g;
+  }
+
+  /**
+   * Gives {@code item} to getter {@code g}, or the next one if {@code g} was cancelled meanwhile;
+   * with no getter left, the item goes back to the head of the queue.
+   */
   @SuppressWarnings("unchecked") // getters are all Waiter<T>
   private void handToGetter(@Nullable Waiter<?> g, T item) {
     while (g != null) {
-      g.payload = item; // what it was handed, should it leave before it resumes
       if (((Waiter<T>) g).resolve(item)) {
         return;
       }
       synchronized (this) {
-        g = getters.poll();
+        g.payload = null; // cancelled before it was handed the item
+        g = getterFor(item);
         if (g == null) {
           store.giveBack(item);
         }
       }
+    }
+  }
+
+  /**
+   * Returns an item that left the queue but never reached its getter: to the oldest getter, else to
+   * the head of the queue (so it is the next one out, even past {@code maxsize}). Not counted as a
+   * new put.
+   */
+  void giveBack(T item) {
+    Waiter<?> next;
+    synchronized (this) {
+      next = getterFor(item);
+      if (next == null) {
+        store.giveBack(item);
+      }
+    }
+    handToGetter(next, item);
+  }
+
+  /** Gives back what getter {@code w} was handed, unless that was done already. */
+  @SuppressWarnings("unchecked") // a getter's payload is the item it was handed
+  private void giveBackHanded(Waiter<?> w) {
+    T item;
+    synchronized (this) {
+      item = (T) w.payload;
+      w.payload = null; // once: Await's drop and a discarded delivery may both report it
+    }
+    if (item != null) {
+      giveBack(item);
     }
   }
 
@@ -159,7 +230,17 @@ public class Queue<T> {
   /**
    * Removes and returns an item, waiting while the queue is empty: asyncio's {@code await
    * queue.get()}. Each subscription gets one item: at once if the queue holds one, else when one is
-   * handed to it, in FIFO order. Fails with {@link QueueShutDown} once shut down and empty.
+   * handed to it, in FIFO order (asyncio lets a {@code get_nowait} take an item a woken getter was
+   * about to get; here the item is the getter's). Fails with {@link QueueShutDown} once shut down
+   * and empty.
+   *
+   * <p>Cancellation (a task's {@code cancel()}, which the chain sees as {@link CancelledError}, or
+   * a Reactor {@code cancel()}): a waiting get leaves; an item already handed to it, or taken for
+   * it but not yet requested, goes to the next getter or back to the head of the queue. An item has
+   * left the queue exactly when a get emitted it.
+   *
+   * <p>Threads: inside a task or on a loop's thread it resumes on that loop; elsewhere on the
+   * thread whose put brought the item.
    *
    * @return a {@code Mono} of the item
    */
@@ -243,7 +324,10 @@ public class Queue<T> {
   }
 
   /**
-   * Waits until every item put has been marked done: asyncio's {@code await queue.join()}.
+   * Waits until every item put has been marked done: asyncio's {@code await queue.join()}. Joiners
+   * are released together, in the order they joined; a cancelled join leaves. Inside a task or on a
+   * loop's thread it resumes on that loop; elsewhere on the thread of the last {@link #taskDone()}
+   * (or of an immediate {@link #shutdown(boolean)}).
    *
    * @return an empty {@code Mono}, completing at once if nothing is unfinished
    */
@@ -265,7 +349,8 @@ public class Queue<T> {
    * Shuts the queue down: asyncio's {@code queue.shutdown(immediate)} (Python 3.13). Waiting
    * putters fail with {@link QueueShutDown}, and so do waiting getters (they wait only when the
    * queue is empty). With {@code immediate}, the items are dropped first and counted as done, which
-   * may release {@link #join()}. Calling it again is allowed.
+   * may release {@link #join()}. Calling it again is allowed. Off any loop, the waiters it fails
+   * resume on the calling thread.
    *
    * @param immediate whether to drop the items still queued
    */
@@ -274,6 +359,7 @@ public class Queue<T> {
     Waiter<?>[] failedPutters;
     Waiter<?>[] failedGetters;
     Waiter<?>[] released = new Waiter<?>[0];
+    Runnable[] listeners;
     synchronized (this) {
       shutdown = true;
       if (immediate) {
@@ -286,6 +372,11 @@ public class Queue<T> {
       }
       failedPutters = putters.drain();
       failedGetters = store.size() == 0 ? getters.drain() : new Waiter<?>[0];
+      listeners = shutdownListeners.toArray(new Runnable[0]);
+      shutdownListeners.clear();
+    }
+    for (Runnable l : listeners) {
+      l.run();
     }
     for (Waiter<?> p : failedPutters) {
       p.fail(new QueueShutDown());
@@ -301,6 +392,28 @@ public class Queue<T> {
   /** Shuts the queue down, keeping its items: asyncio's {@code queue.shutdown()}. */
   public void shutdown() {
     shutdown(false);
+  }
+
+  /** Whether no get can succeed any more: shut down and empty. */
+  synchronized boolean isShutDownAndEmpty() {
+    return shutdown && store.size() == 0;
+  }
+
+  /**
+   * Runs {@code listener} once, on the thread that shuts the queue down, unless removed first.
+   *
+   * @return false if the queue is shut down already (the listener is not kept)
+   */
+  synchronized boolean addShutdownListener(Runnable listener) {
+    if (shutdown) {
+      return false;
+    }
+    shutdownListeners.add(listener);
+    return true;
+  }
+
+  synchronized void removeShutdownListener(Runnable listener) {
+    shutdownListeners.remove(listener);
   }
 
   /**
@@ -367,9 +480,16 @@ public class Queue<T> {
   /**
    * The queue as a {@link Flux}: each request of {@code n} issues up to {@code n} {@link #get()}s,
    * one at a time, so items leave the queue only as fast as the subscriber asks for them. It
-   * completes when the queue is shut down and empty; cancelling it cancels the pending get, whose
-   * item, if already handed over, goes back to the queue. Inside a task, a cancel of the task
-   * arrives as {@link CancelledError}. Several subscribers compete for items, FIFO.
+   * completes when the queue is shut down and empty, also without outstanding demand (then on the
+   * thread that shuts the queue down, or takes the last item). Cancelling it cancels the pending
+   * get: an item already handed to it goes back to the queue. Inside a task, a cancel of the task
+   * arrives as {@link CancelledError}. Several subscribers compete for items, FIFO: each item goes
+   * to one of them. Items are emitted where the gets resume (see {@link #get()}).
+   *
+   * <p>Mind the prefetch of the operators downstream: {@code concatMap} and {@code flatMap} request
+   * 32 items ahead by default, which takes them out of the queue at once, so {@code maxsize} no
+   * longer holds the producer back. Use {@code concatMap(f, 0)}, {@code flatMap(f, n, 1)} or {@code
+   * limitRate(1)} where the queue's capacity should be the only buffer.
    *
    * @return a cold {@code Flux} of the queue's items
    */
@@ -379,9 +499,11 @@ public class Queue<T> {
 
   /**
    * Puts every item of {@code source} into the queue, requesting one item at a time and the next
-   * only once the previous is in the queue, so the queue's capacity backpressures {@code source}.
-   * Completes when {@code source} completes and its last item is in; fails with {@code source}'s
-   * error or {@link QueueShutDown}; cancelling it cancels {@code source} and the pending put.
+   * only once the previous is in the queue, so the queue's capacity backpressures {@code source}:
+   * it is never asked for more than one item beyond what the queue took. Completes when {@code
+   * source} completes and its last item is in; fails with {@code source}'s error (the item in hand,
+   * if any, is not put) or with {@link QueueShutDown} (and cancels {@code source}); cancelling it
+   * cancels {@code source} and the pending put, as {@link #put} describes.
    *
    * @param source the items to put
    * @return an empty {@code Mono} of the transfer
@@ -439,13 +561,132 @@ public class Queue<T> {
         }
       }
       if (item != null) {
-        actual.onSubscribe(Operators.scalarSubscription(actual, item));
         servePutter(putter);
+        actual.onSubscribe(new Taken(actual, item));
       } else if (closed) {
         Operators.error(actual, new QueueShutDown());
       } else {
-        Objects.requireNonNull(w).subscribe(actual);
+        Objects.requireNonNull(w).subscribe(new Resumer<>(actual, w, true));
       }
+    }
+  }
+
+  /**
+   * A get served at once: its item left the queue at subscription. Delivered on the first request;
+   * a cancel before that gives the item back.
+   */
+  private final class Taken implements Subscription {
+    private final CoreSubscriber<? super T> actual;
+    private final T item;
+    private final AtomicBoolean claimed = new AtomicBoolean(); // by delivery or by cancel
+
+    Taken(CoreSubscriber<? super T> actual, T item) {
+      this.actual = actual;
+      this.item = item;
+    }
+
+    @Override
+    public void request(long n) {
+      if (n <= 0) {
+        Operators.validate(n); // reports the bad request; the item stays ours until a valid one
+        return;
+      }
+      if (claimed.compareAndSet(false, true)) {
+        actual.onNext(item);
+        actual.onComplete();
+      }
+    }
+
+    @Override
+    public void cancel() {
+      if (claimed.compareAndSet(false, true)) {
+        giveBack(item);
+      }
+    }
+  }
+
+  /**
+   * Sits between a waiter and its awaiter, so that a Reactor cancel loses nothing:
+   *
+   * <ul>
+   *   <li>A cancel first cancels the waiter itself, and only then its subscription. So either the
+   *       waiter was still pending and leaves the queue, or it had been handed an item or a slot
+   *       already, and the subscription's cancel then finds it done and hands that back (the
+   *       owner's {@code waiterDropped}). Cancelling the subscription first leaves a window: a
+   *       hand-off landing between its check of the waiter and its cancel of the waiter was neither
+   *       delivered nor handed back, and the item, or the slot, was lost.
+   *   <li>For a getter, an item the waiter could not deliver because its awaiter cancelled at that
+   *       moment, or had not requested it yet, reaches Reactor's discard hook, which this context
+   *       sets to give the item back.
+   *   <li>For a putter, a resumption after shutdown becomes {@link QueueShutDown}.
+   * </ul>
+   *
+   * It hides the waiter's fusion, so that items flow through {@code onNext}, and swallows the
+   * {@link CancelledError} of a waiter it cancelled itself.
+   */
+  private final class Resumer<R> implements CoreSubscriber<R>, Subscription {
+    private final CoreSubscriber<? super R> actual;
+    private final Waiter<R> waiter;
+    private final Context context;
+    private @Nullable Subscription upstream;
+    private volatile boolean cancelled;
+
+    Resumer(CoreSubscriber<? super R> actual, Waiter<R> waiter, boolean getter) {
+      this.actual = actual;
+      this.waiter = waiter;
+      this.context =
+          getter
+              ? Operators.enableOnDiscard(actual.currentContext(), this::discarded)
+              : actual.currentContext();
+    }
+
+    private void discarded(Object item) {
+      giveBackHanded(waiter); // only the waiter's own delivery is discarded with this context
+    }
+
+    @Override
+    public Context currentContext() {
+      return context;
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+      upstream = s;
+      actual.onSubscribe(this);
+    }
+
+    @Override
+    public void onNext(R value) {
+      actual.onNext(value);
+    }
+
+    @Override
+    public void onError(Throwable e) {
+      if (cancelled && e instanceof CancelledError) {
+        return; // ours: the awaiter had already left
+      }
+      actual.onError(e);
+    }
+
+    @Override
+    public void onComplete() {
+      if (waiter.payload == REFUSED) {
+        actual.onError(new QueueShutDown());
+      } else {
+        actual.onComplete();
+      }
+    }
+
+    @Override
+    public void request(long n) {
+      Objects.requireNonNull(upstream).request(n);
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+      waiter.cancel(); // false if it was handed something: then the next line hands it back
+      Objects.requireNonNull(upstream).cancel();
     }
   }
 
@@ -481,7 +722,7 @@ public class Queue<T> {
         }
         Operators.complete(actual);
       } else {
-        Objects.requireNonNull(w).subscribe(actual);
+        Objects.requireNonNull(w).subscribe(new Resumer<>(actual, w, false));
       }
     }
   }
@@ -495,17 +736,8 @@ public class Queue<T> {
     }
 
     @Override
-    @SuppressWarnings("unchecked") // a getter's payload is the item it was handed
     public void waiterDropped(Waiter<?> w) {
-      T item = (T) Objects.requireNonNull(w.payload);
-      Waiter<?> next;
-      synchronized (Queue.this) {
-        next = getters.poll();
-        if (next == null) {
-          store.giveBack(item);
-        }
-      }
-      handToGetter(next, item);
+      giveBackHanded(w);
     }
   }
 
@@ -522,11 +754,20 @@ public class Queue<T> {
     public void waiterResumed(Waiter<?> w) {
       T item = (T) Objects.requireNonNull(w.payload);
       Waiter<?> getter;
+      Waiter<?> next;
       synchronized (Queue.this) {
         reserved--;
+        if (shutdown) {
+          // asyncio's woken putter re-checks and raises QueueShutDown; Resumer turns this into it.
+          w.payload = REFUSED;
+          return;
+        }
         getter = admit(item);
+        // Handed straight to a getter, the item took no slot: the one it was promised is free.
+        next = nextPutter();
       }
       handToGetter(getter, item);
+      servePutter(next);
     }
 
     @Override

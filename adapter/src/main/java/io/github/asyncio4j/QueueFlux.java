@@ -12,8 +12,13 @@ import reactor.util.context.Context;
 
 /**
  * {@link Queue#asFlux()}: drains a queue with backpressure, one {@code get} in flight at a time and
- * only while the subscriber has demand. Completes on {@link QueueShutDown}. A trampoline ({@code
- * wip}) keeps synchronous gets from recursing.
+ * only while the subscriber has demand, so an item leaves the queue only for a request. Completes
+ * on {@link QueueShutDown}, also without demand (the queue tells its drains when it shuts down).
+ *
+ * <p>Every signal to the subscriber comes out of one drain loop, serialized by {@code wip} (the
+ * usual Reactor trampoline): a get's outcome is parked in {@code ready} / {@code getError} and the
+ * loop emits it, so signals never overlap and synchronous gets do not recurse. An item that a get
+ * delivers after a cancel goes back to the queue; nothing is dropped.
  */
 final class QueueFlux<T> extends Flux<T> {
   private final Queue<T> queue;
@@ -24,26 +29,43 @@ final class QueueFlux<T> extends Flux<T> {
 
   @Override
   public void subscribe(CoreSubscriber<? super T> actual) {
-    actual.onSubscribe(new Drain<>(queue, actual));
+    Drain<T> drain = new Drain<>(queue, actual);
+    queue.addShutdownListener(drain); // before any signal, so no shutdown goes unheard
+    actual.onSubscribe(drain);
+    drain.subscribed = true; // requests made inside onSubscribe are served from here on
+    drain.drain();
   }
 
-  static final class Drain<T> implements Subscription {
-    @SuppressWarnings("rawtypes")
+  static final class Drain<T> implements Subscription, Runnable {
+    @SuppressWarnings("rawtypes") // field updaters cannot name a generic type
     private static final AtomicLongFieldUpdater<Drain> REQUESTED =
         AtomicLongFieldUpdater.newUpdater(Drain.class, "requested");
 
-    @SuppressWarnings("rawtypes")
+    @SuppressWarnings("rawtypes") // field updaters cannot name a generic type
     private static final AtomicIntegerFieldUpdater<Drain> WIP =
         AtomicIntegerFieldUpdater.newUpdater(Drain.class, "wip");
 
     private final Queue<T> queue;
     private final CoreSubscriber<? super T> actual;
+
     private volatile long requested;
     private volatile int wip;
+    volatile boolean subscribed;
     private volatile boolean cancelled;
+
+    /*
+     * Written by the get in flight, read by the drain loop. 'inFlight' is set by the loop before it
+     * subscribes a get and cleared by the get after 'ready' / 'getError', so a loop that reads
+     * inFlight == false first also sees what the get left.
+     */
     private volatile boolean inFlight;
-    private volatile boolean done;
+    private volatile @Nullable T ready;
+    private volatile @Nullable Throwable getError;
     private volatile @Nullable Subscription current;
+    private volatile @Nullable Throwable badRequest;
+
+    /** Drain loop only: a terminal signal was emitted, or the subscriber cancelled. */
+    private boolean done;
 
     Drain(Queue<T> queue, CoreSubscriber<? super T> actual) {
       this.queue = queue;
@@ -53,41 +75,102 @@ final class QueueFlux<T> extends Flux<T> {
     @Override
     public void request(long n) {
       if (n <= 0) {
-        cancel();
-        actual.onError(Exceptions.nullOrNegativeRequestException(n));
-        return;
+        badRequest = Exceptions.nullOrNegativeRequestException(n); // Reactive Streams rule 3.9
+      } else {
+        Operators.addCap(REQUESTED, this, n);
       }
-      Operators.addCap(REQUESTED, this, n);
       drain();
     }
 
     @Override
     public void cancel() {
+      if (cancelled) {
+        return;
+      }
       cancelled = true;
+      cancelGet(); // a pending get is withdrawn; an item already handed to it goes back
+      drain();
+    }
+
+    /** The queue shut down: complete if nothing is left for us. */
+    @Override
+    public void run() {
+      drain();
+    }
+
+    private void cancelGet() {
       Subscription s = current;
       if (s != null) {
-        s.cancel(); // a pending get is withdrawn; a handed item goes back to the queue
+        s.cancel();
       }
     }
 
-    private void drain() {
-      if (WIP.getAndIncrement(this) != 0) {
+    void drain() {
+      if (!subscribed || WIP.getAndIncrement(this) != 0) {
         return;
       }
       int missed = 1;
-      do {
-        if (!cancelled && !done && !inFlight && requested > 0) {
-          inFlight = true;
-          queue.get().subscribe(new GetSubscriber());
+      for (; ; ) {
+        if (cancelled) {
+          T item = ready; // delivered by a get that raced the cancel: not ours to keep
+          if (item != null) {
+            ready = null;
+            queue.giveBack(item);
+          }
+          if (!done) {
+            done = true;
+            queue.removeShutdownListener(this);
+          }
+        } else if (!done) {
+          Throwable bad = badRequest;
+          if (bad != null) {
+            done = true;
+            cancelled = true; // an item still on its way goes back on the next pass
+            cancelGet();
+            queue.removeShutdownListener(this);
+            actual.onError(bad);
+            continue;
+          }
+          boolean busy = inFlight; // read before 'ready': see the class comment
+          T item = ready;
+          if (item != null) {
+            ready = null; // a get is issued only with demand, so there is some
+            actual.onNext(item);
+            if (requested != Long.MAX_VALUE) {
+              REQUESTED.decrementAndGet(this);
+            }
+            continue;
+          }
+          if (!busy) {
+            Throwable e = getError;
+            if (e != null) {
+              done = true;
+              queue.removeShutdownListener(this);
+              if (e instanceof QueueShutDown) {
+                actual.onComplete();
+              } else {
+                actual.onError(e); // CancelledError when the awaiting task was cancelled
+              }
+            } else if (requested > 0) {
+              inFlight = true;
+              queue.get().subscribe(new GetSubscriber());
+              continue; // a get served at once has already left its outcome
+            } else if (queue.isShutDownAndEmpty()) {
+              done = true; // no demand, but nothing more will come: complete now
+              queue.removeShutdownListener(this);
+              actual.onComplete();
+            }
+          }
         }
         missed = WIP.addAndGet(this, -missed);
-      } while (missed != 0);
+        if (missed == 0) {
+          return;
+        }
+      }
     }
 
-    /** One get: emits its item, then lets the drain issue the next. */
+    /** One get: leaves its outcome for the drain loop. */
     private final class GetSubscriber implements CoreSubscriber<T> {
-      private boolean got;
-
       @Override
       public Context currentContext() {
         return actual.currentContext();
@@ -97,7 +180,7 @@ final class QueueFlux<T> extends Flux<T> {
       public void onSubscribe(Subscription s) {
         current = s;
         if (cancelled) {
-          s.cancel();
+          s.cancel(); // the cancel may have missed 'current': withdraw here
         } else {
           s.request(1);
         }
@@ -105,36 +188,20 @@ final class QueueFlux<T> extends Flux<T> {
 
       @Override
       public void onNext(T item) {
-        got = true;
-        if (cancelled) {
-          return; // unreachable in practice: a cancelled get gives its item back
-        }
-        REQUESTED.decrementAndGet(Drain.this);
-        actual.onNext(item);
+        ready = item;
       }
 
       @Override
       public void onError(Throwable e) {
         current = null;
-        if (cancelled || done) {
-          return;
-        }
-        done = true;
-        if (e instanceof QueueShutDown) {
-          actual.onComplete();
-        } else {
-          actual.onError(e);
-        }
+        getError = e;
+        inFlight = false;
+        drain();
       }
 
       @Override
       public void onComplete() {
         current = null;
-        if (!got && !cancelled && !done) {
-          done = true; // an empty get never happens; treat it as the end
-          actual.onComplete();
-          return;
-        }
         inFlight = false;
         drain();
       }

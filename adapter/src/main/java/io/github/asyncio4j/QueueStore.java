@@ -99,7 +99,8 @@ interface QueueStore<T> {
     private record Entry<T>(T item, long seq) {}
 
     private final PriorityQueue<Entry<T>> items;
-    private long seq;
+    private long seq; // counts up from 0 for puts
+    private long backSeq; // counts down from -1 for give-backs: the latest is first among equals
 
     Priority(Comparator<? super T> order) {
       Comparator<Entry<T>> byItem = (a, b) -> order.compare(a.item(), b.item());
@@ -118,7 +119,7 @@ interface QueueStore<T> {
 
     @Override
     public void giveBack(T item) {
-      items.add(new Entry<>(item, Long.MIN_VALUE)); // first among equals again
+      items.add(new Entry<>(item, --backSeq)); // first among equals again
     }
 
     @Override
