@@ -99,14 +99,16 @@ final class Await<T> extends Operators.MonoSubscriber<T, T> implements Runnable 
       return;
     }
     super.cancel();
-    if (future.done() && OUTCOME.compareAndSet(this, WAITING, DROPPED)) {
-      dropped(); // completed for us, but we left before it arrived: hand it back
-    }
     Task<?> t = task;
     if (t != null) {
       t.removeWaiter(this);
     }
+    // Withdraw first (an owned future is cancelled), then look: a hand-off that won the race
+    // left the future done, and what it handed over goes back to the owner.
     future.awaiterCancelled(this);
+    if (future.done() && OUTCOME.compareAndSet(this, WAITING, DROPPED)) {
+      dropped();
+    }
   }
 
   @Override

@@ -9,9 +9,17 @@ import reactor.core.publisher.Mono;
  * <p>{@link #await()} (asyncio's {@code wait()}) returns the arrival index, {@code 0} to {@code
  * parties - 1}; the last arrival releases everyone, in arrival order, and the barrier starts
  * filling again at once: an arrival after that belongs to the next cycle. A waiter cancelled while
- * the barrier fills leaves it ({@link #nWaiting()} drops by one). {@link #abort()} breaks the
- * barrier: current and future waiters fail with {@link BrokenBarrierError}. {@link #reset()} fails
- * the current waiters with {@link BrokenBarrierError} and leaves the barrier usable.
+ * the barrier fills leaves it ({@link #nWaiting()} drops by one) and the later arrivals' indexes
+ * close the gap. {@link #abort()} breaks the barrier: current and future waiters fail with {@link
+ * BrokenBarrierError}. {@link #reset()} fails the current waiters with {@link BrokenBarrierError}
+ * and leaves the barrier usable.
+ *
+ * <p><b>Differences from asyncio.</b> asyncio's barrier has a draining phase: until every released
+ * task has resumed, new arrivals block, and an {@code abort()} or {@code reset()} still reaches the
+ * released tasks that have not resumed. Here release is a hand-off: a released waiter keeps its
+ * index whatever happens next, and an {@code abort()} or {@code reset()} after the last arrival
+ * only concerns the next cycle. And where asyncio can give two waiters of a cycle the same index
+ * after a cancellation, the indexes here are always {@code 0..parties-1}.
  *
  * <p>Lifecycle: {@code FILLING -> (last arrival) FILLING} of the next cycle; {@code FILLING ->
  * (abort) BROKEN}, final until {@code reset()}.
@@ -73,8 +81,9 @@ public final class Barrier implements Waiter.Owner {
   }
 
   /**
-   * Breaks the barrier: asyncio's {@code barrier.abort()}. Current and future waiters fail with
-   * {@link BrokenBarrierError} until {@link #reset()}.
+   * Breaks the barrier: asyncio's {@code barrier.abort()}. Current waiters fail with {@code
+   * BrokenBarrierError("Abort or reset of barrier")}, and later arrivals with {@code
+   * BrokenBarrierError("Barrier aborted")}, until {@link #reset()}.
    */
   public void abort() {
     Waiter<?>[] failed;
@@ -83,7 +92,7 @@ public final class Barrier implements Waiter.Owner {
       failed = waiters.drain();
     }
     for (Waiter<?> w : failed) {
-      w.fail(new BrokenBarrierError("Barrier aborted"));
+      w.fail(new BrokenBarrierError("Abort or reset of barrier")); // asyncio's _wait() words
     }
   }
 

@@ -2,6 +2,7 @@ package io.github.asyncio4j;
 
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -18,11 +19,16 @@ import reactor.core.publisher.Mono;
  * lock's own FIFO, so it returns only after the signaller releases. The re-acquisition happens on
  * every exit path (asyncio's S5): if the task is cancelled while waiting, or again while
  * re-acquiring, it keeps re-acquiring and re-raises the most recent {@link CancelledError} once it
- * holds the lock, so {@code withLock} around it always releases a lock it holds. A waiter signalled
- * but cancelled before it resumed passes the signal to the next waiter (asyncio 3.13, gh-112202).
- * Wake-ups may be spurious to callers in general, so re-check the predicate, or use {@link
- * #waitFor(BooleanSupplier)}. A Reactor {@code cancel()} of the whole {@code await()} cannot be
- * intercepted: it also ends the re-acquisition, leaving the lock released.
+ * holds the lock, so {@code withLock} around it always releases a lock it holds. A waiter that was
+ * signalled but then fails or is cancelled before it returns (before it resumed, or while it
+ * re-acquired) passes the signal to the next waiter (asyncio 3.13, gh-112202). Wake-ups may be
+ * spurious to callers in general, so re-check the predicate, or use {@link
+ * #waitFor(BooleanSupplier)}.
+ *
+ * <p><b>Reactor cancel.</b> A Reactor {@code cancel()} of the whole {@code await()} (a WebFlux
+ * client going away) cannot be intercepted: it ends the wait or the re-acquisition, leaving the
+ * lock released. {@link #withLock} (and the lock's own {@link Lock#withLock}) around the {@code
+ * await()} knows it, and does not release the lock a second time, from under its next holder.
  *
  * <p><b>Threads.</b> Thread-safe, resuming waiters as {@link Lock} does.
  *
@@ -93,6 +99,7 @@ public final class Condition implements Waiter.Owner {
   public Mono<Boolean> await() {
     return Mono.deferContextual(
         ctx -> {
+          Lock.Hold hold = ctx.getOrDefault(lock, null); // set by withLock around us, if any
           Waiter<Boolean> w;
           synchronized (this) {
             if (!lock.locked()) {
@@ -101,21 +108,34 @@ public final class Condition implements Waiter.Owner {
             w = new Waiter<>(Waiter.loopOf(ctx), this, null);
             waiters.add(w);
           }
-          lock.release();
+          if (hold == null || hold.giveUp()) {
+            lock.release();
+          }
           return w.materialize()
               .flatMap(
-                  signal ->
-                      reacquire()
-                          .then(
-                              signal.isOnError()
-                                  ? Mono.error(Objects.requireNonNull(signal.getThrowable()))
-                                  : Mono.just(Boolean.TRUE)));
+                  signal -> {
+                    Throwable error = signal.getThrowable();
+                    if (error != null) {
+                      // Cancelled while waiting (or signalled, then cancelled before it resumed:
+                      // waiterDropped passed the signal on). Re-acquire, then re-raise.
+                      return reacquire(hold).then(Mono.error(error));
+                    }
+                    // Signalled. If re-acquiring fails or is cancelled, the signal goes to another
+                    // waiter (asyncio 3.13, gh-112202): spurious wake-ups are allowed, lost ones
+                    // are not.
+                    return reacquire(hold)
+                        .thenReturn(Boolean.TRUE)
+                        .doOnError(e -> wake(1))
+                        .doOnCancel(() -> wake(1));
+                  });
         });
   }
 
   /** Re-acquires the lock even when cancelled meanwhile; then re-raises the latest cancellation. */
-  private Mono<Void> reacquire() {
-    return lock.acquire().onErrorResume(CancelledError.class, e -> reacquire().then(Mono.error(e)));
+  private Mono<Void> reacquire(Lock.@Nullable Hold hold) {
+    Mono<Void> acquire =
+        hold == null ? lock.acquire() : lock.acquire().doOnSuccess(held -> hold.takeBack());
+    return acquire.onErrorResume(CancelledError.class, e -> reacquire(hold).then(Mono.error(e)));
   }
 
   /**
@@ -127,11 +147,15 @@ public final class Condition implements Waiter.Owner {
    */
   public Mono<Boolean> waitFor(BooleanSupplier predicate) {
     Objects.requireNonNull(predicate, "predicate");
+    // One round: true, or wait and complete empty to go round again. repeat() resubscribes in a
+    // loop, so many wake-ups neither deepen the chain nor the stack.
     return Mono.defer(
-        () ->
-            predicate.getAsBoolean()
-                ? Mono.just(Boolean.TRUE)
-                : await().then(Mono.defer(() -> waitFor(predicate))));
+            () ->
+                predicate.getAsBoolean()
+                    ? Mono.just(Boolean.TRUE)
+                    : await().then(Mono.<Boolean>empty()))
+        .repeat()
+        .next();
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.github.asyncio4j;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
@@ -18,7 +20,10 @@ import reactor.core.publisher.Operators;
  * <p><b>Cancellation.</b> A waiter cancelled while waiting (its task cancelled, or a Reactor {@code
  * cancel()}) leaves the queue; one cancelled after the lock was handed to it but before it resumed
  * passes the lock to the next waiter. No cancellation can lose the lock or leave it held by nobody
- * (asyncio's S2, bpo-32734).
+ * (asyncio's S2, bpo-32734). One exception: a Reactor {@code cancel()} of a bare {@link #acquire()}
+ * from another thread, at the very moment the lock is handed to it, cannot be told from a
+ * completion its subscriber ignored (an empty {@code Mono} has no value to discard), and the lock
+ * stays held. {@link #withLock} has no such window: use it wherever a Reactor cancel may come.
  *
  * <p><b>Threads.</b> Thread-safe. An acquirer inside a task or on a loop's thread resumes on that
  * loop, in FIFO order with the loop's other callbacks, one iteration after the hand-off; an
@@ -41,8 +46,16 @@ public final class Lock implements Waiter.Owner {
   private boolean locked;
 
   private final WaiterQueue waiters = new WaiterQueue();
-  private final Mono<Void> acquire = new Acquire();
-  private final Mono<Void> releaseMono = Mono.fromRunnable(this::release);
+  private final Mono<Void> acquire = new Acquire<Void>(null);
+
+  /**
+   * withLock's acquisition: it yields a {@link Hold}, so that a Reactor cancel racing with the
+   * hand-off cannot lose the lock. A Hold handed over but not delivered (the subscriber left at
+   * that moment) is discarded by the waiter, and the discard releases it; one delivered after the
+   * cancel reaches usingWhen, which releases it.
+   */
+  private final Mono<Hold> acquireHold =
+      new Acquire<>(Hold::new).doOnDiscard(Hold.class, Hold::releaseNow);
 
   /** An unlocked lock: asyncio's {@code Lock()}. */
   public Lock() {}
@@ -50,7 +63,8 @@ public final class Lock implements Waiter.Owner {
   /**
    * Acquires the lock: asyncio's {@code await lock.acquire()}. Each subscription is one
    * acquisition: it completes at once if the lock is free and nobody waits, else when the lock is
-   * handed to it, in FIFO order. Cancelling it while it waits withdraws it; see the class comment.
+   * handed to it, in FIFO order. Cancelling it while it waits withdraws it; see the class comment,
+   * and prefer {@link #withLock} where a Reactor cancel may come from another thread.
    *
    * @return an empty {@code Mono} that completes holding the lock
    */
@@ -103,7 +117,12 @@ public final class Lock implements Waiter.Owner {
   /**
    * Runs {@code body} holding the lock: asyncio's {@code async with lock:}. The lock is acquired
    * when the result is subscribed and released when {@code body} completes, fails or is cancelled;
-   * if the acquisition itself is cancelled, nothing is released.
+   * if the acquisition itself is cancelled, nothing is released, and a lock handed to it at that
+   * very moment is passed on. A {@link Condition#await()} in {@code body} gives the lock up and
+   * takes it back; withLock releases only a lock the body holds when it ends. A Reactor {@code
+   * cancel()} releases at once, on the cancelling thread (Reactor's {@code usingWhen}), even if the
+   * body is still running on another thread at that moment; a task's cancel reaches the body as
+   * {@link CancelledError} first, and the release follows its clean-up.
    *
    * @param body the work to do under the lock
    * @param <T> the result type
@@ -112,11 +131,61 @@ public final class Lock implements Waiter.Owner {
   public <T> Mono<T> withLock(Mono<T> body) {
     Objects.requireNonNull(body, "body");
     return Mono.usingWhen(
-        acquire.thenReturn(Boolean.TRUE),
-        held -> body,
-        held -> releaseMono,
-        (held, error) -> releaseMono,
-        held -> releaseMono);
+        acquireHold,
+        hold -> body.contextWrite(ctx -> ctx.put(this, hold)),
+        Hold::release,
+        (hold, error) -> hold.release(),
+        Hold::release);
+  }
+
+  /**
+   * One {@link #withLock} holding this lock, found in its body's {@code Context} under the lock
+   * itself, so that {@link Condition#await()} in the body can give the lock up and take it back:
+   * withLock then releases only a lock the body still holds. Without it, a Reactor {@code cancel()}
+   * of a body waiting in {@code await()} (lock given up) would release the lock a second time, from
+   * under whichever task holds it then.
+   *
+   * <pre>
+   *   HELD --await gives it up--> GIVEN_UP --await takes it back--> HELD
+   *   HELD or GIVEN_UP --withLock ends--> DONE (released only from HELD)
+   * </pre>
+   */
+  final class Hold {
+    private static final int HELD = 0;
+    private static final int GIVEN_UP = 1;
+    private static final int DONE = 2;
+
+    private static final AtomicIntegerFieldUpdater<Hold> STATE =
+        AtomicIntegerFieldUpdater.newUpdater(Hold.class, "state");
+
+    private volatile int state;
+
+    /** await() releases the lock: false if withLock already ended (cancelled meanwhile). */
+    boolean giveUp() {
+      return STATE.compareAndSet(this, HELD, GIVEN_UP);
+    }
+
+    /**
+     * await() holds the lock again. If withLock ended meanwhile (a Reactor cancel while it
+     * re-acquired), nobody will release it: do it here.
+     */
+    void takeBack() {
+      if (!STATE.compareAndSet(this, GIVEN_UP, HELD)) {
+        Lock.this.release();
+      }
+    }
+
+    /** withLock ends: release the lock if the body holds it. */
+    Mono<Void> release() {
+      return Mono.fromRunnable(this::releaseNow);
+    }
+
+    void releaseNow() {
+      // Losing the race to giveUp() is fine: await() then releases, and only once.
+      if (STATE.getAndSet(this, DONE) == HELD) {
+        Lock.this.release();
+      }
+    }
   }
 
   /**
@@ -137,9 +206,9 @@ public final class Lock implements Waiter.Owner {
   public record Statistics(boolean locked, int waiters) {}
 
   /** Gives the lock to {@code w}, or to the next waiter if {@code w} was cancelled meanwhile. */
-  @SuppressWarnings("unchecked") // a lock's waiters are all Waiter<Void>
+  @SuppressWarnings("unchecked") // a waiter yields its payload: null, or withLock's Hold
   private void handOff(@Nullable Waiter<?> w) {
-    while (w != null && !((Waiter<Void>) w).resolve(null)) {
+    while (w != null && !((Waiter<Object>) w).resolve(w.payload)) {
       synchronized (this) {
         w = waiters.poll();
         if (w == null) {
@@ -176,23 +245,33 @@ public final class Lock implements Waiter.Owner {
         : "<Lock [locked, waiters:" + waiters.size() + "]>";
   }
 
-  private final class Acquire extends Mono<Void> {
+  /** One acquisition per subscription, yielding a new token: none for acquire(), a Hold. */
+  private final class Acquire<T> extends Mono<T> {
+    private final @Nullable Supplier<T> token;
+
+    Acquire(@Nullable Supplier<T> token) {
+      this.token = token;
+    }
+
     @Override
-    public void subscribe(CoreSubscriber<? super Void> actual) {
-      Waiter<Void> w;
+    public void subscribe(CoreSubscriber<? super T> actual) {
+      T t = token != null ? token.get() : null;
+      Waiter<T> w;
       synchronized (Lock.this) {
         if (!locked && waiters.isEmpty()) {
           locked = true;
           w = null;
         } else {
-          w = new Waiter<>(Waiter.loopOf(actual), Lock.this, null);
+          w = new Waiter<>(Waiter.loopOf(actual), Lock.this, t);
           waiters.add(w);
         }
       }
-      if (w == null) {
+      if (w != null) {
+        w.subscribe(actual);
+      } else if (t == null) {
         Operators.complete(actual); // uncontended: no suspension, no allocation
       } else {
-        w.subscribe(actual);
+        actual.onSubscribe(Operators.scalarSubscription(actual, t)); // discards t if cancelled
       }
     }
 
