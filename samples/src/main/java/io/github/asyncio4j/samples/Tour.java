@@ -29,6 +29,7 @@ import io.github.asyncio4j.samples.s6.TokenBucketRateLimit;
 import io.github.asyncio4j.samples.s6.WaitForTimeout;
 import io.github.asyncio4j.samples.s8.DebugMode;
 import io.github.asyncio4j.samples.s8.DebugTasks;
+import io.github.asyncio4j.samples.s9.HttpClientSample;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -168,7 +169,11 @@ public final class Tour {
               "8.1",
               "Debug mode: switches, slow callbacks, where a task was created",
               DebugMode::run),
-          Sample.of("8.3", "Listing tasks: allTasks, names, states", DebugTasks::run));
+          Sample.of("8.3", "Listing tasks: allTasks, names, states", DebugTasks::run),
+          Sample.of(
+              "9",
+              "The HTTP client on Reactor Netty: a cap, a timeout, fetchAll through a TaskGroup",
+              HttpClientSample::run));
 
   private Tour() {}
 
