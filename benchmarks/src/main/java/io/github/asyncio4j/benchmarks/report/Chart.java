@@ -22,7 +22,10 @@ import javax.imageio.ImageIO;
  * is slower.
  */
 final class Chart {
+  /** The narrowest chart; it grows by {@link #MIN_GROUP_WIDTH} per workload beyond that. */
   private static final int WIDTH = 1400;
+
+  private static final int MIN_GROUP_WIDTH = 110;
   private static final int HEIGHT = 700;
   private static final int LEFT = 80;
   private static final int RIGHT = 30;
@@ -66,14 +69,15 @@ final class Chart {
     minExp = Math.min(minExp, -1);
     maxExp = Math.max(maxExp, 1);
 
-    BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+    int width = Math.max(WIDTH, LEFT + RIGHT + MIN_GROUP_WIDTH * workloads.size());
+    BufferedImage image = new BufferedImage(width, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
       g.setRenderingHint(
           RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
-      g.fillRect(0, 0, WIDTH, HEIGHT);
+      g.fillRect(0, 0, width, HEIGHT);
 
       g.setColor(Color.BLACK);
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
@@ -85,7 +89,7 @@ final class Chart {
       g.setColor(Color.DARK_GRAY);
       g.drawString(subtitle, LEFT, 54);
 
-      int plotW = WIDTH - LEFT - RIGHT;
+      int plotW = width - LEFT - RIGHT;
       int plotH = HEIGHT - TOP - BOTTOM;
       Axis axis = new Axis(minExp, maxExp, TOP, plotH);
 
@@ -146,8 +150,12 @@ final class Chart {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         FontMetrics bold = g.getFontMetrics();
         g.setColor(Color.BLACK);
+        // Names wider than their group alternate between two rows, so neighbours never overlap.
+        int row = bold.stringWidth(workload) > groupW - 6 ? gi % 2 : 0;
         g.drawString(
-            workload, (int) (groupX + (groupW - bold.stringWidth(workload)) / 2), TOP + plotH + 22);
+            workload,
+            (int) (groupX + (groupW - bold.stringWidth(workload)) / 2),
+            TOP + plotH + 22 + row * 18);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
       }
 

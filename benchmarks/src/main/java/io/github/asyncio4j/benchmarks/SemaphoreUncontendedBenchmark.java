@@ -1,0 +1,75 @@
+package io.github.asyncio4j.benchmarks;
+
+import io.github.asyncio4j.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@code semaphore_uncontended} (an extra, not in {@code BENCHMARKS.md}): 1,000,000 times, on one
+ * thread and with nobody else using it, take a permit of a semaphore of {@value
+ * Semaphore10Benchmark#PERMITS} and give it back. asyncio4j takes it through the {@code Mono} API:
+ * {@code sem.acquire().subscribe(s)}, {@code s} a subscriber reused for every acquisition ({@link
+ * Completions}). The target of issue 3: at most 64 bytes per acquire+release.
+ *
+ * <p>One JMH operation is one whole run; {@link Workload#SEMAPHORE_UNCONTENDED} gives the pairs it
+ * counts.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+UseParallelGC"})
+@State(Scope.Thread)
+public class SemaphoreUncontendedBenchmark {
+  /** Every size is divided by this (1, 10 or 100); {@code benchmarks/run --quick} passes 10. */
+  @Param("1")
+  public int sizeDivisor;
+
+  private int n;
+
+  /** Computes the sizes of the trial. */
+  @Setup(Level.Trial)
+  public void size() {
+    n = Workload.SEMAPHORE_UNCONTENDED.ops(sizeDivisor);
+  }
+
+  /** asyncio4j: {@link Semaphore#acquire()} subscribed, then {@link Semaphore#release()}. */
+  @Benchmark
+  public boolean asyncio4j() {
+    Semaphore semaphore = new Semaphore(Semaphore10Benchmark.PERMITS);
+    Completions awaiter = new Completions();
+    int n = this.n;
+    for (int i = 0; i < n; i++) {
+      semaphore.acquire().subscribe(awaiter);
+      awaiter.take();
+      semaphore.release();
+    }
+    return semaphore.locked();
+  }
+
+  /** java.util.concurrent: a fair {@code Semaphore}'s {@code acquire()}, then {@code release()}. */
+  @Benchmark
+  public int juc() throws InterruptedException {
+    java.util.concurrent.Semaphore semaphore =
+        new java.util.concurrent.Semaphore(Semaphore10Benchmark.PERMITS, true);
+    int n = this.n;
+    for (int i = 0; i < n; i++) {
+      semaphore.acquire();
+      semaphore.release();
+    }
+    return semaphore.availablePermits();
+  }
+}
