@@ -19,6 +19,6 @@ public final class LifoQueue<T> extends Queue<T> {
    * @param maxsize the capacity; zero or less means unbounded
    */
   public LifoQueue(int maxsize) {
-    super(maxsize, new QueueStore.Lifo<>());
+    super(maxsize, QueueStore.Ends.lifo());
   }
 }

@@ -90,7 +90,7 @@ public class Queue<T> {
    * @param maxsize the capacity; zero or less means unbounded
    */
   public Queue(int maxsize) {
-    this(maxsize, new QueueStore.Fifo<>());
+    this(maxsize, QueueStore.Ends.fifo());
   }
 
   Queue(int maxsize, QueueStore<T> store) {

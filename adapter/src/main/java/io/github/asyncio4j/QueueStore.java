@@ -20,9 +20,26 @@ interface QueueStore<T> {
 
   void clear();
 
-  /** First in, first out: asyncio's {@code Queue}. */
-  final class Fifo<T> implements QueueStore<T> {
+  /**
+   * First in, first out (asyncio's {@code Queue}) or last in, first out (asyncio's {@code
+   * LifoQueue}): both take from one end of a deque, and a given-back item goes where the next
+   * {@code take} looks.
+   */
+  final class Ends<T> implements QueueStore<T> {
     private final ArrayDeque<T> items = new ArrayDeque<>();
+    private final boolean lifo;
+
+    private Ends(boolean lifo) {
+      this.lifo = lifo;
+    }
+
+    static <T> Ends<T> fifo() {
+      return new Ends<>(false);
+    }
+
+    static <T> Ends<T> lifo() {
+      return new Ends<>(true);
+    }
 
     @Override
     public void add(T item) {
@@ -31,47 +48,16 @@ interface QueueStore<T> {
 
     @Override
     public T take() {
-      return items.pollFirst();
+      return lifo ? items.pollLast() : items.pollFirst();
     }
 
     @Override
     public void giveBack(T item) {
-      items.addFirst(item);
-    }
-
-    @Override
-    public int size() {
-      return items.size();
-    }
-
-    @Override
-    public void clear() {
-      items.clear();
-    }
-
-    @Override
-    public String toString() {
-      return items.toString();
-    }
-  }
-
-  /** Last in, first out: asyncio's {@code LifoQueue}. */
-  final class Lifo<T> implements QueueStore<T> {
-    private final ArrayDeque<T> items = new ArrayDeque<>();
-
-    @Override
-    public void add(T item) {
-      items.addLast(item);
-    }
-
-    @Override
-    public T take() {
-      return items.pollLast();
-    }
-
-    @Override
-    public void giveBack(T item) {
-      items.addLast(item);
+      if (lifo) {
+        items.addLast(item);
+      } else {
+        items.addFirst(item);
+      }
     }
 
     @Override
