@@ -14,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  * traces show them all.
  *
  * <p>{@link #subgroup(Predicate)} and {@link #split(Predicate)} select by a condition, through
- * nested groups, keeping the nesting, as Python's {@code except*} does.
+ * nested groups, keeping the nesting, as Python's {@code except*} does. The condition is tested on
+ * each group before its members; a group that matches is taken whole. The parts are made by {@link
+ * #derive(List)} (a subclass overrides it to keep its type) and carry this group's stack trace.
  */
 public class ExceptionGroup extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -140,7 +142,13 @@ public class ExceptionGroup extends RuntimeException {
     if (selected.isEmpty()) {
       return null;
     }
-    return selected.equals(exceptions) ? this : derive(selected);
+    if (selected.equals(exceptions)) {
+      return this;
+    }
+    ExceptionGroup part = derive(selected);
+    // As Python's split copies __traceback__ to each part: it was raised where the whole was.
+    part.setStackTrace(getStackTrace());
+    return part;
   }
 
   /**

@@ -17,8 +17,9 @@ import reactor.core.publisher.Operators;
  * (Reactor's plain cancel, all a foreign publisher understands) and delivers {@link CancelledError}
  * to its own subscriber on the next iteration, where the task's chain can handle it. The
  * publisher's own outcome is handed to the subscriber on the loop's thread: at once when it arrives
- * there, else through {@code callSoonThreadsafe}; a cancel requested while that hand-off was under
- * way replaces a result with {@code CancelledError}, as a resumption does.
+ * there, else through {@code callSoonThreadsafe}; a task's cancel requested while that hand-off is
+ * under way is still taken by the guard, and replaces the outcome with {@code CancelledError}, as a
+ * resumption does.
  */
 final class Guard<T> extends Mono<T> {
   private final EventLoop loop;
@@ -53,16 +54,30 @@ final class Guard<T> extends Mono<T> {
 
   static final class GuardSubscriber<T> extends Operators.MonoSubscriber<T, T> {
     @SuppressWarnings("rawtypes")
-    private static final AtomicIntegerFieldUpdater<GuardSubscriber> DONE =
-        AtomicIntegerFieldUpdater.newUpdater(GuardSubscriber.class, "done");
+    private static final AtomicIntegerFieldUpdater<GuardSubscriber> STATE =
+        AtomicIntegerFieldUpdater.newUpdater(GuardSubscriber.class, "state");
+
+    /*
+     * Lifecycle:
+     *   RUNNING -> DONE     the outcome arrived on the loop's thread, a Reactor cancel, or the
+     *                       task's cancel (the publisher is cancelled)
+     *   RUNNING -> HANDING  the outcome arrived on another thread and is on its way to the loop
+     *   HANDING -> DONE     on the loop, as the hand-off runs
+     * While HANDING the guard stays registered with the task, so that a task's cancel in that
+     * window is taken here (lateCancel) and replaces the outcome, as a resumption's would.
+     */
+    private static final int RUNNING = 0;
+    private static final int HANDING = 1;
+    private static final int DONE = 2;
 
     private final EventLoop loop;
     private final @Nullable Task<?> task;
     private volatile @Nullable Subscription upstream;
     private volatile @Nullable T item;
+    private volatile int state;
 
-    /** 0 while the publisher runs; 1 once its outcome, a cancel or the task's cancel won. */
-    private volatile int done;
+    /** The task's cancel that came while the outcome was on its way. Loop thread only. */
+    private @Nullable CancelledError lateCancel;
 
     GuardSubscriber(EventLoop loop, CoreSubscriber<? super T> actual, @Nullable Task<?> task) {
       super(actual);
@@ -87,37 +102,51 @@ final class Guard<T> extends Mono<T> {
 
     @Override
     public void onError(Throwable e) {
-      if (!DONE.compareAndSet(this, 0, 1)) {
-        if (!(e instanceof CancelledError)) {
-          Operators.onErrorDropped(e, currentContext());
-        }
-        return;
+      if (!hand(null, e) && !(e instanceof CancelledError)) {
+        Operators.onErrorDropped(e, currentContext());
       }
-      hand(null, e);
     }
 
     @Override
     public void onComplete() {
-      if (DONE.compareAndSet(this, 0, 1)) {
-        hand(item, null);
-      }
+      hand(item, null);
     }
 
-    private void hand(@Nullable T value, @Nullable Throwable error) {
+    /** The publisher's outcome: to the subscriber now on the loop's thread, else through it. */
+    private boolean hand(@Nullable T value, @Nullable Throwable error) {
+      if (loop.inLoopThread()) {
+        if (!STATE.compareAndSet(this, RUNNING, DONE)) {
+          return false; // cancelled first
+        }
+        unregister();
+        emit(value, error, false);
+      } else {
+        if (!STATE.compareAndSet(this, RUNNING, HANDING)) {
+          return false;
+        }
+        loop.callSoonAnyThread(
+            () -> {
+              state = DONE;
+              unregister();
+              emit(value, error, true);
+            });
+      }
+      return true;
+    }
+
+    private void unregister() {
       Task<?> t = task;
       if (t != null) {
         t.removeGuard(this);
-      }
-      if (loop.inLoopThread()) {
-        emit(value, error, false);
-      } else {
-        loop.callSoonAnyThread(() -> emit(value, error, true));
       }
     }
 
     /** Signals downstream on the loop's thread, as the task's step. */
     private void emit(@Nullable T value, @Nullable Throwable error, boolean resumed) {
       if (isCancelled()) {
+        if (error != null && !(error instanceof CancelledError)) {
+          Operators.onErrorDropped(error, currentContext());
+        }
         return;
       }
       Task<?> t = task;
@@ -126,7 +155,15 @@ final class Guard<T> extends Mono<T> {
         loop.currentTask = t;
       }
       try {
-        if (resumed && t != null && t.mustCancel && error == null) {
+        CancelledError late = lateCancel;
+        if (late != null) {
+          // The task was cancelled while the outcome was on its way: as a resumption, the chain
+          // sees CancelledError instead. A failure it replaces is not lost.
+          if (error != null && !(error instanceof CancelledError)) {
+            Operators.onErrorDropped(error, currentContext());
+          }
+          actual.onError(late);
+        } else if (resumed && t != null && t.mustCancel && error == null) {
           t.mustCancel = false; // cancelled while the result was on its way: as a resumption
           actual.onError(t.newCancelledError());
         } else if (error != null) {
@@ -139,21 +176,44 @@ final class Guard<T> extends Mono<T> {
       } finally {
         loop.currentTask = previous;
       }
+      if (t != null && previous != t) {
+        // This was a step of the task of its own (not a synchronous completion inside one): a
+        // cancel requested during it that no await of ours took is applied now, as an Await's
+        // resumption does. Else a task that cancels itself, then awaits a foreign publisher,
+        // would wait for as long as the publisher does.
+        t.endOfStep();
+      }
     }
 
-    /** The task's cancel, when nothing else could take it. Loop thread. */
+    /**
+     * The task's cancel, when nothing else could take it: the publisher is cancelled and the
+     * subscriber gets {@code CancelledError(msg)} on the next iteration; or, if the outcome is on
+     * its way, that outcome is replaced by it. Loop thread.
+     *
+     * @return false if the outcome was already delivered or the subscriber cancelled
+     */
     boolean cancelFromTask(@Nullable String msg) {
-      if (!DONE.compareAndSet(this, 0, 1)) {
-        return false;
+      for (; ; ) {
+        int s = state;
+        if (s == HANDING) {
+          if (lateCancel == null) {
+            lateCancel = new CancelledError(msg); // a second cancel keeps the first message (T3)
+          }
+          return true;
+        }
+        if (s == DONE) {
+          return false;
+        }
+        // Losing this race to the publisher's outcome on another thread makes it HANDING: retry.
+        if (STATE.compareAndSet(this, RUNNING, DONE)) {
+          break;
+        }
       }
       Subscription s = upstream;
       if (s != null) {
         s.cancel();
       }
-      Task<?> t = task;
-      if (t != null) {
-        t.removeGuard(this);
-      }
+      unregister();
       CancelledError error = new CancelledError(msg);
       loop.callSoonAnyThread(() -> emit(null, error, false));
       return true;
@@ -162,15 +222,13 @@ final class Guard<T> extends Mono<T> {
     @Override
     public void cancel() {
       super.cancel();
-      if (DONE.compareAndSet(this, 0, 1)) {
+      // While HANDING, the hand-off unregisters and finds the subscriber cancelled.
+      if (STATE.compareAndSet(this, RUNNING, DONE)) {
         Subscription s = upstream;
         if (s != null) {
           s.cancel();
         }
-        Task<?> t = task;
-        if (t != null) {
-          t.removeGuard(this);
-        }
+        unregister();
       }
     }
   }

@@ -45,7 +45,9 @@ import reactor.core.publisher.Signal;
  * <p>The body runs in the parent task, on the loop's thread; a body that waits on a foreign
  * publisher is still interrupted, through {@link EventLoop#wrap}. Tasks see the parent's Reactor
  * context. A Reactor {@code cancel()} of the group's {@code Mono} cancels its tasks without
- * waiting. The group object is loop-only.
+ * waiting, and takes back the group's own cancellation of the parent; errors the group holds then,
+ * and those of tasks failing later, go to the loop's exception handler, as those of a task failing
+ * after its parent task ended do. The group object is loop-only.
  */
 public final class TaskGroup {
   /*
@@ -65,6 +67,10 @@ public final class TaskGroup {
   private State state = State.ENTERED;
   private boolean aborting;
   private boolean parentCancelRequested;
+
+  /** The group's Mono was cancelled by Reactor: nobody will raise the tasks' errors. */
+  private boolean abandoned;
+
   private @Nullable Throwable baseError;
   private @Nullable Future<Void> onCompleted;
   private @Nullable Throwable propagateCancellation;
@@ -101,7 +107,7 @@ public final class TaskGroup {
             Exceptions.throwIfJvmFatal(e);
             b = Mono.error(e);
           }
-          return tg.loop.<T>wrap(b).materialize().flatMap(tg::exit).doOnCancel(tg::abort);
+          return tg.loop.<T>wrap(b).materialize().flatMap(tg::exit).doOnCancel(tg::abandon);
         });
   }
 
@@ -159,11 +165,17 @@ public final class TaskGroup {
     if (Exceptions.isJvmFatal(error) && baseError == null) {
       baseError = error;
     }
-    if (parent.done()) {
+    if (parent.done() || abandoned) {
       Map<String, Object> context = new LinkedHashMap<>();
       context.put(
           "message",
-          "Task has errored out but its parent task " + parent + " is already completed");
+          parent.done()
+              ? "Task "
+                  + task
+                  + " has errored out but its parent task "
+                  + parent
+                  + " is already completed"
+              : "Task " + task + " has errored out but its TaskGroup was cancelled by Reactor");
       context.put("exception", error);
       context.put("task", task);
       loop.callExceptionHandler(context);
@@ -175,6 +187,30 @@ public final class TaskGroup {
       parentCancelRequested = true;
       parent.cancel();
     }
+  }
+
+  /**
+   * A Reactor cancel of the group's Mono: nobody awaits the group any more. Its tasks are cancelled
+   * without waiting for them; its own cancellation of the parent is taken back, as exiting would;
+   * errors it holds, and those of tasks failing later, go to the loop's exception handler.
+   */
+  private void abandon() {
+    if (state == State.FINISHED) {
+      return;
+    }
+    abandoned = true;
+    if (parentCancelRequested) {
+      parentCancelRequested = false;
+      parent.uncancel();
+    }
+    if (!errors.isEmpty()) {
+      Map<String, Object> context = new LinkedHashMap<>();
+      context.put(
+          "message", "TaskGroup " + this + " was cancelled by Reactor with unhandled errors");
+      context.put("exception", new ExceptionGroup("unhandled errors in a TaskGroup", errors));
+      loop.callExceptionHandler(context);
+    }
+    abort();
   }
 
   private void abort() {
@@ -255,7 +291,8 @@ public final class TaskGroup {
   }
 
   /**
-   * asyncio's repr: {@code <TaskGroup tasks=2 entered>}, {@code cancelling}, {@code finished}.
+   * asyncio's repr: {@code <TaskGroup tasks=2 errors=1 cancelling>}; {@code entered}, {@code
+   * exiting} or {@code finished} when not cancelling.
    *
    * @return the state
    */
@@ -265,10 +302,11 @@ public final class TaskGroup {
     if (!tasks.isEmpty()) {
       sb.append(" tasks=").append(tasks.size());
     }
-    if (aborting) {
-      sb.append(" cancelling");
+    if (!errors.isEmpty()) {
+      sb.append(" errors=").append(errors.size());
     }
-    sb.append(' ').append(state.name().toLowerCase(java.util.Locale.ROOT));
+    sb.append(' ')
+        .append(aborting ? "cancelling" : state.name().toLowerCase(java.util.Locale.ROOT));
     return sb.append('>').toString();
   }
 }

@@ -49,7 +49,9 @@ public final class Asyncio {
    * @return the main task's result; {@code null} for an empty {@code Mono}
    * @throws IllegalStateException {@code "asyncio.run() cannot be called from a running event
    *     loop"}
-   * @throws CancelledError if the main task was cancelled; its other exceptions are thrown as is
+   * @throws CancelledError if the main task was cancelled; its other exceptions are thrown as is,
+   *     checked ones wrapped as by Reactor's {@code Exceptions.propagate} (unwrap them with {@code
+   *     Exceptions.unwrap})
    */
   public static <T> @Nullable T run(Mono<T> main) {
     return run(main, EventLoop.debugDefault());

@@ -2,6 +2,7 @@ package io.github.asyncio4j.operators;
 
 import io.github.asyncio4j.CancelledError;
 import io.github.asyncio4j.EventLoop;
+import io.github.asyncio4j.ExceptionGroup;
 import io.github.asyncio4j.Handle;
 import io.github.asyncio4j.Task;
 import io.github.asyncio4j.TimeoutError;
@@ -29,9 +30,12 @@ import reactor.core.publisher.Signal;
  * that suppresses the cancellation ends normally. A deadline already passed fires on the next
  * iteration, so a body that completes without waiting is not interrupted.
  *
+ * <p>A Reactor {@code cancel()} of the wrapped {@code Mono} leaves the block: the timer is
+ * cancelled and a cancellation the timeout already requested is taken back ({@code uncancel()}).
+ *
  * <p>Lifecycle: {@code CREATED -> ENTERED -> (deadline) EXPIRING -> EXPIRED}, or {@code ENTERED ->
- * EXITED}. A {@code Timeout} is entered once. It is loop-only: its methods are called from the task
- * that entered it.
+ * EXITED}. A {@code Timeout} is entered once. It is loop-only: its methods are called on the loop's
+ * thread, from the task that entered it or another one (to move its deadline, say).
  */
 public final class Timeout {
   private enum State {
@@ -128,23 +132,25 @@ public final class Timeout {
     Objects.requireNonNull(body, "body");
     return Mono.deferContextual(
         ctx -> {
+          if (state != State.CREATED) {
+            return Mono.error(new IllegalStateException("Timeout has already been entered"));
+          }
           Task<?> t = ctx.getOrDefault(Task.class, null);
           if (t == null) {
             return Mono.error(new IllegalStateException("Timeout should be used inside a task"));
-          }
-          if (state != State.CREATED) {
-            return Mono.error(new IllegalStateException("Timeout has already been entered"));
           }
           EventLoop l = t.getLoop();
           task = t;
           loop = l;
           state = State.ENTERED;
           cancelling = t.cancelling();
-          if (delay != null) {
-            when = l.time() + delay.toNanos() / 1e9;
+          Duration d = delay;
+          if (d != null) {
+            // Seconds and nanos apart: Duration.toNanos() overflows beyond 292 years.
+            when = l.time() + d.getSeconds() + d.getNano() / 1e9;
           }
           reschedule(when);
-          return l.wrap(body).materialize().flatMap(this::exit).doOnCancel(this::cancelTimer);
+          return l.wrap(body).materialize().flatMap(this::exit).doOnCancel(this::abandoned);
         });
   }
 
@@ -162,13 +168,19 @@ public final class Timeout {
     Throwable error = body.getThrowable();
     if (state == State.EXPIRING) {
       state = State.EXPIRED;
-      if (Objects.requireNonNull(task).uncancel() <= cancelling
-          && error instanceof CancelledError) {
-        return Mono.error(new TimeoutError(null, error));
-      }
-      if (error != null && !(error instanceof CancelledError)) {
-        // Python 3.13: a failure while expiring carries the timeout in its context.
-        error.addSuppressed(new TimeoutError("the timeout expired while this was raised"));
+      // No cancel request newer than ours: the cancellation is the timeout's to handle.
+      if (Objects.requireNonNull(task).uncancel() <= cancelling && error != null) {
+        if (error instanceof CancelledError) {
+          return Mono.error(new TimeoutError(null, error));
+        }
+        // Python 3.13: a failure raised while expiring carries the timeout in its context, and
+        // so do the members of a group (a TaskGroup's errors).
+        insertTimeoutError(error);
+        if (error instanceof ExceptionGroup eg) {
+          for (Throwable e : eg.exceptions()) {
+            insertTimeoutError(e);
+          }
+        }
       }
     } else if (state == State.ENTERED) {
       state = State.EXITED;
@@ -177,6 +189,25 @@ public final class Timeout {
       return Mono.error(error);
     }
     return body.isOnNext() ? Mono.justOrEmpty(body.get()) : Mono.empty();
+  }
+
+  private static void insertTimeoutError(Throwable error) {
+    error.addSuppressed(new TimeoutError("the timeout expired while this was raised"));
+  }
+
+  /**
+   * A Reactor cancel of the wrapped {@code Mono}: the block is left without an outcome. The timer
+   * goes, and a cancellation the timeout already requested is taken back, as leaving the block
+   * would; the timeout is finished, so it can no longer cancel the task.
+   */
+  private void abandoned() {
+    cancelTimer();
+    if (state == State.ENTERED) {
+      state = State.EXITED;
+    } else if (state == State.EXPIRING) {
+      state = State.EXPIRED;
+      Objects.requireNonNull(task).uncancel();
+    }
   }
 
   private void cancelTimer() {
@@ -188,9 +219,11 @@ public final class Timeout {
   }
 
   /**
-   * asyncio's repr: {@code <Timeout [active] when=12.5>}.
+   * asyncio's repr: {@code <Timeout [active] when=12.5>} (the deadline rounded to milliseconds, or
+   * {@code None}) while active, else {@code <Timeout [created]>}, {@code [expiring]}, {@code
+   * [expired]} or {@code [finished]}.
    *
-   * @return the state and deadline
+   * @return the state, and the deadline while active
    */
   @Override
   public String toString() {
@@ -202,6 +235,14 @@ public final class Timeout {
           case EXPIRED -> "expired";
           case EXITED -> "finished";
         };
-    return "<Timeout [" + s + "]" + (when != null ? " when=" + when : "") + ">";
+    if (state != State.ENTERED) {
+      return "<Timeout [" + s + "]>";
+    }
+    Double w = when;
+    String shown =
+        w == null
+            ? "None"
+            : Double.toString(Math.abs(w) < 1e12 ? Math.round(w * 1000) / 1000.0 : w);
+    return "<Timeout [" + s + "] when=" + shown + ">";
   }
 }
