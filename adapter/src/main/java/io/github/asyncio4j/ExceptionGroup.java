@@ -21,7 +21,10 @@ import org.jspecify.annotations.Nullable;
 public class ExceptionGroup extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The message without the count: Python's {@code eg.message}. */
   private final String baseMessage;
+
+  /** The grouped exceptions, in order, unmodifiable. */
   private final List<Throwable> exceptions;
 
   /**

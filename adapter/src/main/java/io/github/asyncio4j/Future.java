@@ -439,7 +439,7 @@ public class Future<T> extends Mono<T> {
             new Unretrieved(
                 loop,
                 error,
-                unretrievedMessage(),
+                this instanceof Task,
                 "<" + String.join(" ", reprInfo(FINISHED, null, error)) + ">");
         u.cleanable = CLEANER.register(this, u);
         unretrieved = u;
@@ -566,14 +566,6 @@ public class Future<T> extends Mono<T> {
     }
   }
 
-  String unretrievedMessage() {
-    return "Future exception was never retrieved";
-  }
-
-  String reportKey() {
-    return "future";
-  }
-
   /**
    * Reports an exception nobody read when its future is collected. It holds no reference to the
    * future, or the future would never become unreachable.
@@ -581,15 +573,15 @@ public class Future<T> extends Mono<T> {
   private static final class Unretrieved implements Runnable {
     final EventLoop loop;
     final Throwable error;
-    final String message;
+    final boolean task;
     final String future;
     volatile boolean retrieved;
     Cleaner.Cleanable cleanable;
 
-    Unretrieved(EventLoop loop, Throwable error, String message, String future) {
+    Unretrieved(EventLoop loop, Throwable error, boolean task, String future) {
       this.loop = loop;
       this.error = error;
-      this.message = message;
+      this.task = task;
       this.future = future;
     }
 
@@ -599,9 +591,11 @@ public class Future<T> extends Mono<T> {
         return;
       }
       Map<String, Object> context = new LinkedHashMap<>();
-      context.put("message", message);
+      context.put(
+          "message",
+          task ? "Task exception was never retrieved" : "Future exception was never retrieved");
       context.put("exception", error);
-      context.put(future.startsWith("<Task") ? "task" : "future", future);
+      context.put(task ? "task" : "future", future);
       if (loop.isClosed()) {
         loop.callExceptionHandler(context);
       } else {

@@ -606,11 +606,6 @@ public final class Task<T> extends Future<T> {
     return EventLoop.running().allTasks();
   }
 
-  @Override
-  String unretrievedMessage() {
-    return "Task exception was never retrieved";
-  }
-
   /** asyncio's {@code _task_repr_info}: the future's, with 'cancelling', name and coroutine. */
   @Override
   List<String> reprInfo(int s, @Nullable Object value, @Nullable Throwable error) {

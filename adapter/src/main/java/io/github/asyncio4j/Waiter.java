@@ -13,13 +13,25 @@ import reactor.util.context.ContextView;
 final class Waiter<T> extends Future<T> implements Future.Hooks {
   /** What a primitive does when one of its waiters changes state; called outside the lock. */
   interface Owner {
-    /** Cancelled while pending: withdraw it if still queued. */
+    /**
+     * Cancelled while pending: withdraw it if still queued.
+     *
+     * @param w the waiter
+     */
     void waiterCancelled(Waiter<?> w);
 
-    /** Resolved, but its awaiter left before it resumed: pass on what it was handed. */
+    /**
+     * Resolved, but its awaiter left before it resumed: pass on what it was handed.
+     *
+     * @param w the waiter
+     */
     default void waiterDropped(Waiter<?> w) {}
 
-    /** About to resume its awaiter with a result. */
+    /**
+     * About to resume its awaiter with a result.
+     *
+     * @param w the waiter
+     */
     default void waiterResumed(Waiter<?> w) {}
   }
 
