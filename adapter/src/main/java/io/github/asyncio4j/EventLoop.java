@@ -1366,7 +1366,8 @@ public class EventLoop implements Scheduler {
    */
   @Override
   public long now(TimeUnit unit) {
-    return unit.convert(nanoTime(), TimeUnit.NANOSECONDS);
+    long nanos = nanoTime();
+    return unit == TimeUnit.NANOSECONDS ? nanos : unit.convert(nanos, TimeUnit.NANOSECONDS);
   }
 
   /**

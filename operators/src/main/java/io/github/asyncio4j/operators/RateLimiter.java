@@ -222,8 +222,7 @@ public final class RateLimiter {
    */
   public boolean tryAcquire(int permits) {
     spec.checkPermits(permits);
-    spec.clockForTry(this);
-    return bucket.tryTake(permits);
+    return bucket.tryTake(permits, spec.clockForTry(this));
   }
 
   /**

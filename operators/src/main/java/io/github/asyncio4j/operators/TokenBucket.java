@@ -6,6 +6,7 @@ import io.github.asyncio4j.InvalidStateError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -85,13 +86,28 @@ final class TokenBucket {
 
   // ------------------------------------------------------------------ time (lock held)
 
-  /** Reads the clock as the bucket's monotonic time, refilling (capping) the bucket. */
+  /**
+   * Reads the clock as the bucket's monotonic time, refilling (capping) the bucket.
+   *
+   * <p>A reading below the last one is either stale (another thread read the clock later but took
+   * the lock first) or a clock that went back. An event loop's clock never goes back, so there it
+   * is stale, and time stands still for it: the bucket's time never runs ahead of the clock. Any
+   * other clock is read under the lock (see {@link #reading}), so there it went back (a wall clock
+   * set back), and time stands still from then on by an offset, instead of the bucket refilling
+   * nothing until the clock catches up.
+   */
   private long observe(long raw) {
-    if (raw < lastRaw) {
-      skew += lastRaw - raw; // the clock went back (a wall clock): time stands still instead
+    long now;
+    if (raw >= lastRaw) {
+      lastRaw = raw;
+      now = raw + skew;
+    } else if (spec.boundClock() instanceof EventLoop) {
+      now = lastRaw + skew; // stale: a racing reader got the lock first
+    } else {
+      skew += lastRaw - raw; // the clock went back: time stands still instead
+      lastRaw = raw;
+      now = raw + skew;
     }
-    lastRaw = raw;
-    long now = raw + skew;
     if (!primed) {
       primed = true;
       emptyAt = now - spec.capacityCeil; // born full
@@ -138,21 +154,52 @@ final class TokenBucket {
 
   // ------------------------------------------------------------------ non-waiting operations
 
-  /** Takes {@code permits} if the bucket holds them and nobody waits. Never allocates. */
-  synchronized boolean tryTake(int permits) {
-    return tryTake(permits, RateSpec.nanos(clock()));
+  /**
+   * A clock reading taken by a caller before it took the lock, or, for a clock other than an event
+   * loop's, a new one: such a clock may go back, and only readings taken under the lock tell a
+   * clock that went back from a reader that lost the race for the lock.
+   */
+  private long reading(long raw) {
+    Scheduler c = spec.boundClock();
+    return c == null || c instanceof EventLoop ? raw : RateSpec.nanos(c);
   }
 
-  /** As {@link #tryTake(int)} with a clock reading taken by the caller. */
+  /**
+   * Takes {@code permits} if the bucket holds them and nobody waits, reading {@code clock} (the
+   * bound clock). Never allocates. The clock is read before the lock, so that the lock is held for
+   * a few arithmetic operations only.
+   */
+  boolean tryTake(int permits, Scheduler clock) {
+    if (!(clock instanceof EventLoop)) {
+      synchronized (this) {
+        return take(permits, RateSpec.nanos(clock));
+      }
+    }
+    long raw = RateSpec.nanos(clock);
+    synchronized (this) {
+      return take(permits, raw);
+    }
+  }
+
+  /** As {@link #tryTake(int, Scheduler)} with a clock reading taken by the caller. */
   synchronized boolean tryTake(int permits, long raw) {
+    return take(permits, reading(raw));
+  }
+
+  private boolean take(int permits, long raw) {
     if (head != null) {
       return false; // FIFO: never pass a waiter, even when the bucket holds enough
     }
     long now = observe(raw);
-    if (readyAt(permits) > now) {
-      return false;
+    // readyAt(permits) <= now, and advance(permits), sharing the sum; readyAt's overflow guard is
+    // not needed here: now - emptyAt <= capacity <= 2^62 after observe.
+    double f = emptyAtFrac + permits * spec.interval;
+    if ((double) (now - emptyAt) < f) {
+      return false; // for a whole number x, x >= ceil(f) if and only if x >= f
     }
-    advance(permits);
+    long whole = (long) f;
+    emptyAt += whole;
+    emptyAtFrac = f - whole;
     return true;
   }
 
@@ -207,7 +254,7 @@ final class TokenBucket {
 
   /** How long an acquisition of {@code permits} made now would wait, if nobody withdraws. */
   synchronized Duration retryAfter(int permits, long raw) {
-    long now = observe(raw);
+    long now = observe(reading(raw));
     long at = readyAt(queuedPermits + permits);
     return at <= now ? Duration.ZERO : Duration.ofNanos(at - now);
   }
@@ -224,12 +271,12 @@ final class TokenBucket {
     if (!primed) {
       return true;
     }
-    return elapsed(observe(raw)) >= spec.capacity;
+    return elapsed(observe(reading(raw))) >= spec.capacity;
   }
 
   /** Nanoseconds until the bucket is idle if nothing else arrives. */
   synchronized long untilIdle(long raw) {
-    long now = observe(raw);
+    long now = observe(reading(raw));
     long at = readyAt(queuedPermits + spec.burst);
     return Math.max(1, at - now);
   }
@@ -510,24 +557,31 @@ final class TokenBucket {
 
     @Override
     public void subscribe(CoreSubscriber<? super Void> actual) {
+      RateSpec spec = bucket.spec;
+      Scheduler clock = spec.boundClock();
       EventLoop loop;
-      try {
-        RateSpec spec = bucket.spec;
-        if (spec.explicitClock) {
-          loop = null; // found below, only if the acquisition must wait
-        } else {
+      if (spec.explicitClock) {
+        loop = null; // found below, only if the acquisition must wait
+      } else {
+        loop = EventLoop.runningOrNull();
+        // The hot path: on the bound loop's thread, in a chain of no other loop.
+        if (loop == null
+            || loop != clock
+            || actual.currentContext().getOrDefault(EventLoop.class, loop) != loop) {
           loop = RateSpec.loopOf(actual.currentContext());
-          spec.clock(loop, owner);
+          try {
+            clock = spec.clock(loop, owner);
+          } catch (IllegalStateException e) {
+            Operators.error(actual, e);
+            return;
+          }
         }
-      } catch (IllegalStateException e) {
-        Operators.error(actual, e);
-        return;
       }
-      if (bucket.tryTake(permits)) {
+      if (bucket.tryTake(permits, Objects.requireNonNull(clock))) {
         Operators.complete(actual); // free: no suspension, no allocation
         return;
       }
-      if (bucket.spec.explicitClock) {
+      if (spec.explicitClock) {
         loop = RateSpec.loopOf(actual.currentContext());
       }
       bucket.subscribeWaiter(actual, permits, loop, false);
