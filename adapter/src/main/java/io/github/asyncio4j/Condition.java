@@ -99,13 +99,16 @@ public final class Condition implements Waiter.Owner {
   public Mono<Boolean> await() {
     return Mono.deferContextual(
         ctx -> {
-          Lock.Hold hold = ctx.getOrDefault(lock, null); // set by withLock around us, if any
+          // The withLock around us, if any (its holding, put there by the lock): it must not
+          // release the lock while we have given it up, nor miss it once we have it back.
+          MonoWithHold.@Nullable HoldSubscriber<?> hold = ctx.getOrDefault(lock, null);
+          EventLoop loop = Waiter.loopOf(ctx); // outside the lock: it may walk a long chain
           Waiter<Boolean> w;
           synchronized (this) {
             if (!lock.locked()) {
               return Mono.error(new IllegalStateException("cannot wait on un-acquired lock"));
             }
-            w = new Waiter<>(Waiter.loopOf(ctx), this, null);
+            w = new Waiter<>(loop, this, null);
             waiters.add(w);
           }
           if (hold == null || hold.giveUp()) {
@@ -132,10 +135,20 @@ public final class Condition implements Waiter.Owner {
   }
 
   /** Re-acquires the lock even when cancelled meanwhile; then re-raises the latest cancellation. */
-  private Mono<Void> reacquire(Lock.@Nullable Hold hold) {
+  private Mono<Void> reacquire(MonoWithHold.@Nullable HoldSubscriber<?> hold) {
     Mono<Void> acquire =
-        hold == null ? lock.acquire() : lock.acquire().doOnSuccess(held -> hold.takeBack());
+        hold == null ? lock.acquire() : lock.acquire().doOnSuccess(held -> takeBack(hold));
     return acquire.onErrorResume(CancelledError.class, e -> reacquire(hold).then(Mono.error(e)));
+  }
+
+  /**
+   * The lock is ours again on behalf of {@code hold}: the withLock owns it again; or, if it ended
+   * meanwhile (a Reactor cancel while we re-acquired), nobody else will release it, so we do.
+   */
+  private void takeBack(MonoWithHold.HoldSubscriber<?> hold) {
+    if (!hold.takeBack()) {
+      lock.release();
+    }
   }
 
   /**

@@ -921,10 +921,12 @@ public class EventLoop implements Scheduler {
   /**
    * Suspends the awaiting task for {@code delay} on this loop's clock: asyncio's {@code
    * asyncio.sleep(delay)}. A zero or negative delay is a bare yield: the awaiter resumes on the
-   * next iteration, after every callback already queued. A longer one is a timer plus one hop, as
-   * in asyncio. Cancelling the awaiting task (or a Reactor cancel) cancels the timer; inside a task
-   * the chain then sees {@link CancelledError}. The sleep starts at subscription, on any thread;
-   * the awaiter resumes on the loop's thread.
+   * next iteration, after every callback already queued; a task cancelled during it sees {@link
+   * CancelledError} there when it resumes (unless {@link Task#uncancel()} withdrew the request
+   * first, as in asyncio). A longer one is a timer plus one hop, as in asyncio. Cancelling the
+   * awaiting task (or a Reactor cancel) cancels the timer; inside a task the chain then sees {@link
+   * CancelledError}. The sleep starts at subscription, on any thread; the awaiter resumes on the
+   * loop's thread.
    *
    * @param delay how long to sleep
    * @return an empty {@code Mono} completing after the delay

@@ -1,12 +1,11 @@
 package io.github.asyncio4j;
 
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
 
 /**
  * A mutual-exclusion lock for tasks and reactive chains: asyncio's {@code asyncio.Lock}. It is not
@@ -46,16 +45,8 @@ public final class Lock implements Waiter.Owner {
   private boolean locked;
 
   private final WaiterQueue waiters = new WaiterQueue();
-  private final Mono<Void> acquire = new Acquire<Void>(null);
-
-  /**
-   * withLock's acquisition: it yields a {@link Hold}, so that a Reactor cancel racing with the
-   * hand-off cannot lose the lock. A Hold handed over but not delivered (the subscriber left at
-   * that moment) is discarded by the waiter, and the discard releases it; one delivered after the
-   * cancel reaches usingWhen, which releases it.
-   */
-  private final Mono<Hold> acquireHold =
-      new Acquire<>(Hold::new).doOnDiscard(Hold.class, Hold::releaseNow);
+  private final Mono<Void> acquire = new Acquire();
+  private final MonoWithHold.Holdable holdable = new Holding();
 
   /** An unlocked lock: asyncio's {@code Lock()}. */
   public Lock() {}
@@ -96,9 +87,8 @@ public final class Lock implements Waiter.Owner {
       if (!locked) {
         throw new IllegalStateException("Lock is not acquired.");
       }
-      next = waiters.poll();
+      next = nextHolder();
       if (next == null) {
-        locked = false;
         return;
       }
     }
@@ -116,13 +106,15 @@ public final class Lock implements Waiter.Owner {
 
   /**
    * Runs {@code body} holding the lock: asyncio's {@code async with lock:}. The lock is acquired
-   * when the result is subscribed and released when {@code body} completes, fails or is cancelled;
-   * if the acquisition itself is cancelled, nothing is released, and a lock handed to it at that
-   * very moment is passed on. A {@link Condition#await()} in {@code body} gives the lock up and
-   * takes it back; withLock releases only a lock the body holds when it ends. A Reactor {@code
-   * cancel()} releases at once, on the cancelling thread (Reactor's {@code usingWhen}), even if the
-   * body is still running on another thread at that moment; a task's cancel reaches the body as
-   * {@link CancelledError} first, and the release follows its clean-up.
+   * when the result is subscribed, as {@link #acquire()} acquires it (FIFO, no barging), and
+   * released exactly once when {@code body} completes, fails or is cancelled, before its outcome is
+   * signalled; if the acquisition itself is cancelled, nothing is released, and a lock handed to it
+   * at that very moment is passed on. A {@link Condition#await()} in {@code body} gives the lock up
+   * and takes it back; withLock releases only a lock the body holds when it ends. A task's cancel
+   * reaches the body as {@link CancelledError} first, and the release follows its clean-up; a
+   * Reactor {@code cancel()} releases at once, on the cancelling thread (as Reactor's {@code
+   * usingWhen} does), even if the body is still running on another thread at that moment. The body
+   * runs on the thread that acquired: the loop's thread for a waiter on a loop.
    *
    * @param body the work to do under the lock
    * @param <T> the result type
@@ -130,62 +122,7 @@ public final class Lock implements Waiter.Owner {
    */
   public <T> Mono<T> withLock(Mono<T> body) {
     Objects.requireNonNull(body, "body");
-    return Mono.usingWhen(
-        acquireHold,
-        hold -> body.contextWrite(ctx -> ctx.put(this, hold)),
-        Hold::release,
-        (hold, error) -> hold.release(),
-        Hold::release);
-  }
-
-  /**
-   * One {@link #withLock} holding this lock, found in its body's {@code Context} under the lock
-   * itself, so that {@link Condition#await()} in the body can give the lock up and take it back:
-   * withLock then releases only a lock the body still holds. Without it, a Reactor {@code cancel()}
-   * of a body waiting in {@code await()} (lock given up) would release the lock a second time, from
-   * under whichever task holds it then.
-   *
-   * <pre>
-   *   HELD --await gives it up--> GIVEN_UP --await takes it back--> HELD
-   *   HELD or GIVEN_UP --withLock ends--> DONE (released only from HELD)
-   * </pre>
-   */
-  final class Hold {
-    private static final int HELD = 0;
-    private static final int GIVEN_UP = 1;
-    private static final int DONE = 2;
-
-    private static final AtomicIntegerFieldUpdater<Hold> STATE =
-        AtomicIntegerFieldUpdater.newUpdater(Hold.class, "state");
-
-    private volatile int state;
-
-    /** await() releases the lock: false if withLock already ended (cancelled meanwhile). */
-    boolean giveUp() {
-      return STATE.compareAndSet(this, HELD, GIVEN_UP);
-    }
-
-    /**
-     * await() holds the lock again. If withLock ended meanwhile (a Reactor cancel while it
-     * re-acquired), nobody will release it: do it here.
-     */
-    void takeBack() {
-      if (!STATE.compareAndSet(this, GIVEN_UP, HELD)) {
-        Lock.this.release();
-      }
-    }
-
-    /** withLock ends: release the lock if the body holds it. */
-    Mono<Void> release() {
-      return Mono.fromRunnable(this::releaseNow);
-    }
-
-    void releaseNow() {
-      // Losing the race to giveUp() is fine: await() then releases, and only once.
-      if (STATE.getAndSet(this, DONE) == HELD) {
-        Lock.this.release();
-      }
-    }
+    return new MonoWithHold<>(holdable, body, "withLock");
   }
 
   /**
@@ -205,15 +142,24 @@ public final class Lock implements Waiter.Owner {
    */
   public record Statistics(boolean locked, int waiters) {}
 
+  /**
+   * Under the lock, releasing: the oldest waiter, who holds the lock from now on; or null, and the
+   * lock is free.
+   */
+  private @Nullable Waiter<?> nextHolder() {
+    Waiter<?> w = waiters.poll();
+    if (w == null) {
+      locked = false;
+    }
+    return w;
+  }
+
   /** Gives the lock to {@code w}, or to the next waiter if {@code w} was cancelled meanwhile. */
-  @SuppressWarnings("unchecked") // a waiter yields its payload: null, or withLock's Hold
+  @SuppressWarnings("unchecked") // every waiter of a lock is a Waiter<Void>
   private void handOff(@Nullable Waiter<?> w) {
-    while (w != null && !((Waiter<Object>) w).resolve(w.payload)) {
+    while (w != null && !((Waiter<Void>) w).resolve(null)) {
       synchronized (this) {
-        w = waiters.poll();
-        if (w == null) {
-          locked = false;
-        }
+        w = nextHolder();
       }
     }
   }
@@ -245,33 +191,63 @@ public final class Lock implements Waiter.Owner {
         : "<Lock [locked, waiters:" + waiters.size() + "]>";
   }
 
-  /** One acquisition per subscription, yielding a new token: none for acquire(), a Hold. */
-  private final class Acquire<T> extends Mono<T> {
-    private final @Nullable Supplier<T> token;
-
-    Acquire(@Nullable Supplier<T> token) {
-      this.token = token;
+  /**
+   * What withLock holds: the lock. The holding is in its body's {@code Context} under the lock
+   * itself, so that {@link Condition#await()} in the body can give the lock up and take it back;
+   * withLock then releases only a lock the body still holds. Without it, a Reactor {@code cancel()}
+   * of a body waiting in {@code await()} (lock given up) would release the lock a second time, from
+   * under whichever task holds it then. It is the body's own holding, not the lock's current
+   * holder, so a cancel racing with {@code await()} cannot make one body give up another's lock.
+   */
+  private final class Holding implements MonoWithHold.Holdable {
+    @Override
+    public @Nullable Waiter<Void> acquireOrQueue(@Nullable EventLoop loop) {
+      synchronized (Lock.this) {
+        if (!locked && waiters.isEmpty()) {
+          locked = true;
+          return null;
+        }
+        Waiter<Void> w = new Waiter<>(loop, Lock.this, null);
+        waiters.add(w);
+        return w;
+      }
     }
 
     @Override
-    public void subscribe(CoreSubscriber<? super T> actual) {
-      T t = token != null ? token.get() : null;
-      Waiter<T> w;
+    public Context contextFor(Context context, MonoWithHold.HoldSubscriber<?> holding) {
+      return context.put(Lock.this, holding);
+    }
+
+    @Override
+    public void release() {
+      Lock.this.release();
+    }
+
+    @Override
+    public String toString() {
+      return Lock.this.toString();
+    }
+  }
+
+  /** One acquisition per subscription. */
+  private final class Acquire extends Mono<Void> {
+    @Override
+    public void subscribe(CoreSubscriber<? super Void> actual) {
+      EventLoop loop = Waiter.loopOf(actual); // outside the lock: it may walk a long chain
+      Waiter<Void> w;
       synchronized (Lock.this) {
         if (!locked && waiters.isEmpty()) {
           locked = true;
           w = null;
         } else {
-          w = new Waiter<>(Waiter.loopOf(actual), Lock.this, t);
+          w = new Waiter<>(loop, Lock.this, null);
           waiters.add(w);
         }
       }
-      if (w != null) {
-        w.subscribe(actual);
-      } else if (t == null) {
+      if (w == null) {
         Operators.complete(actual); // uncontended: no suspension, no allocation
       } else {
-        actual.onSubscribe(Operators.scalarSubscription(actual, t)); // discards t if cancelled
+        w.subscribe(actual);
       }
     }
 

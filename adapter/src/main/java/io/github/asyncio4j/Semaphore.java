@@ -1,8 +1,6 @@
 package io.github.asyncio4j;
 
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
@@ -42,23 +40,16 @@ public class Semaphore implements Waiter.Owner {
    * runs before a waiter that was first (gh-97028, test_acquire_fifo_order_2). Permits are handed
    * to the oldest waiters at release; those freed while newcomers had to queue behind a hand-off go
    * to them when it resumes: asyncio 3.13's "while value > 0: wake_up_next()" when a woken
-   * acquire() returns (test_acquire_fifo_order_4).
+   * acquire() returns (test_acquire_fifo_order_4). Whoever frees a permit (release, a dropped or a
+   * resumed hand-off) hands it on, so a permit is never left free while someone waits for it.
    */
   private int value;
 
   private int handedOff;
 
   private final WaiterQueue waiters = new WaiterQueue();
-  private final Mono<Void> acquire = new Acquire<Void>(null);
-
-  /**
-   * withPermit's acquisition: it yields a {@link Permit}, so that a Reactor cancel racing with the
-   * hand-off cannot lose the permit. A Permit handed over but not delivered (the subscriber left at
-   * that moment) is discarded by the waiter, and the discard releases it; one delivered after the
-   * cancel reaches usingWhen, which releases it.
-   */
-  private final Mono<Permit> acquirePermit =
-      new Acquire<>(Permit::new).doOnDiscard(Permit.class, Permit::releaseNow);
+  private final Mono<Void> acquire = new Acquire();
+  private final MonoWithHold.Holdable holdable = new Holding();
 
   /**
    * A semaphore with {@code value} permits: asyncio's {@code Semaphore(value)}.
@@ -108,11 +99,17 @@ public class Semaphore implements Waiter.Owner {
    * @throws IllegalArgumentException from a {@link BoundedSemaphore} released too many times
    */
   public void release() {
+    Waiter<?> w;
+    boolean more;
     synchronized (this) {
       checkRelease(value + handedOff);
       value++;
+      w = takeWaiter();
+      more = w != null && value > 0 && !waiters.isEmpty();
     }
-    wakeWaiters();
+    if (w != null) {
+      handOff(w, more);
+    }
   }
 
   /**
@@ -136,11 +133,15 @@ public class Semaphore implements Waiter.Owner {
   }
 
   /**
-   * Runs {@code body} holding a permit: asyncio's {@code async with sem:}. The permit is released
-   * when {@code body} completes, fails or is cancelled; a cancelled acquisition releases nothing,
-   * and a permit handed to it at that very moment is passed on. A Reactor {@code cancel()} releases
-   * at once, on the cancelling thread (Reactor's {@code usingWhen}), even if the body is still
-   * running on another thread at that moment.
+   * Runs {@code body} holding a permit: asyncio's {@code async with sem:}. The permit is taken when
+   * the result is subscribed, as {@link #acquire()} takes it (FIFO, no barging), and released
+   * exactly once when {@code body} completes, fails or is cancelled, before its outcome is
+   * signalled. If the acquisition itself is cancelled, nothing is released, and a permit handed to
+   * it at that very moment is passed on. A task's cancel reaches the body as {@link
+   * CancelledError}, and the release follows its clean-up; a Reactor {@code cancel()} releases at
+   * once, on the cancelling thread (as Reactor's {@code usingWhen} does), even if the body is still
+   * running on another thread at that moment. The body runs on the thread that acquired: the loop's
+   * thread for a waiter on a loop.
    *
    * @param body the work to limit
    * @param <T> the result type
@@ -148,26 +149,32 @@ public class Semaphore implements Waiter.Owner {
    */
   public <T> Mono<T> withPermit(Mono<T> body) {
     Objects.requireNonNull(body, "body");
-    return Mono.usingWhen(
-        acquirePermit,
-        permit -> body,
-        Permit::release,
-        (permit, error) -> permit.release(),
-        Permit::release);
+    return new MonoWithHold<>(holdable, body, "withPermit");
   }
 
-  /** One withPermit's permit, given back once. */
-  private final class Permit {
-    private final AtomicBoolean released = new AtomicBoolean();
-
-    Mono<Void> release() {
-      return Mono.fromRunnable(this::releaseNow);
+  /** What withPermit holds: a permit. */
+  private final class Holding implements MonoWithHold.Holdable {
+    @Override
+    public @Nullable Waiter<Void> acquireOrQueue(@Nullable EventLoop loop) {
+      synchronized (Semaphore.this) {
+        if (!isLocked()) {
+          value--;
+          return null;
+        }
+        Waiter<Void> w = new Waiter<>(loop, Semaphore.this, null);
+        waiters.add(w);
+        return w;
+      }
     }
 
-    void releaseNow() {
-      if (released.compareAndSet(false, true)) {
-        Semaphore.this.release();
-      }
+    @Override
+    public void release() {
+      Semaphore.this.release();
+    }
+
+    @Override
+    public String toString() {
+      return Semaphore.this.toString();
     }
   }
 
@@ -188,23 +195,41 @@ public class Semaphore implements Waiter.Owner {
    */
   public record Statistics(int permits, int waiters) {}
 
-  /** Hands free permits to waiters, oldest first, outside the lock. */
-  @SuppressWarnings("unchecked") // a waiter yields its payload: null, or withPermit's Permit
-  private void wakeWaiters() {
+  /** Under the lock: the oldest waiter, with a free permit reserved for it; null if none. */
+  private @Nullable Waiter<?> takeWaiter() {
+    if (value == 0) {
+      return null;
+    }
+    Waiter<?> w = waiters.poll();
+    if (w != null) {
+      value--; // reserved for w
+      handedOff++;
+    }
+    return w;
+  }
+
+  /**
+   * Hands the permit reserved for {@code w} over, outside the lock; then, while {@code more}
+   * permits are free for more waiters, the next ones. When none are (the common case), the lock is
+   * not taken again.
+   */
+  @SuppressWarnings("unchecked") // every waiter of a semaphore is a Waiter<Void>
+  private void handOff(Waiter<?> w, boolean more) {
     for (; ; ) {
-      Waiter<?> w;
-      synchronized (this) {
-        if (value == 0 || (w = waiters.poll()) == null) {
-          return;
-        }
-        value--; // reserved for w
-        handedOff++;
+      boolean taken = ((Waiter<Void>) w).resolve(null);
+      if (taken && !more) {
+        return;
       }
-      if (!((Waiter<Object>) w).resolve(w.payload)) {
-        synchronized (this) {
-          value++; // w was cancelled meanwhile: the permit goes on
+      synchronized (this) {
+        if (!taken) {
+          value++; // w was cancelled meanwhile: its permit goes on
           handedOff--;
         }
+        w = takeWaiter();
+        if (w == null) {
+          return;
+        }
+        more = value > 0 && !waiters.isEmpty();
       }
     }
   }
@@ -218,19 +243,31 @@ public class Semaphore implements Waiter.Owner {
 
   @Override
   public void waiterDropped(Waiter<?> w) {
+    Waiter<?> next;
+    boolean more;
     synchronized (this) {
       value++; // handed over but never taken: back, and on to the next waiter
       handedOff--;
+      next = takeWaiter();
+      more = next != null && value > 0 && !waiters.isEmpty();
     }
-    wakeWaiters();
+    if (next != null) {
+      handOff(next, more);
+    }
   }
 
   @Override
   public void waiterResumed(Waiter<?> w) {
+    Waiter<?> next;
+    boolean more;
     synchronized (this) {
       handedOff--;
+      next = takeWaiter(); // permits freed meanwhile go to those who queued behind w
+      more = next != null && value > 0 && !waiters.isEmpty();
     }
-    wakeWaiters(); // permits freed meanwhile go to those who queued behind w
+    if (next != null) {
+      handOff(next, more);
+    }
   }
 
   /**
@@ -252,33 +289,25 @@ public class Semaphore implements Waiter.Owner {
     return "<" + name + " [unlocked, value:" + value + "]>";
   }
 
-  /** One acquisition per subscription, yielding a new token: none for acquire(), a Permit. */
-  private final class Acquire<T> extends Mono<T> {
-    private final @Nullable Supplier<T> token;
-
-    Acquire(@Nullable Supplier<T> token) {
-      this.token = token;
-    }
-
+  /** One acquisition per subscription. */
+  private final class Acquire extends Mono<Void> {
     @Override
-    public void subscribe(CoreSubscriber<? super T> actual) {
-      T t = token != null ? token.get() : null;
-      Waiter<T> w;
+    public void subscribe(CoreSubscriber<? super Void> actual) {
+      EventLoop loop = Waiter.loopOf(actual); // outside the lock: it may walk a long chain
+      Waiter<Void> w;
       synchronized (Semaphore.this) {
         if (!isLocked()) {
           value--;
           w = null;
         } else {
-          w = new Waiter<>(Waiter.loopOf(actual), Semaphore.this, t);
+          w = new Waiter<>(loop, Semaphore.this, null);
           waiters.add(w);
         }
       }
-      if (w != null) {
-        w.subscribe(actual);
-      } else if (t == null) {
+      if (w == null) {
         Operators.complete(actual); // uncontended: no suspension, no allocation
       } else {
-        actual.onSubscribe(Operators.scalarSubscription(actual, t)); // discards t if cancelled
+        w.subscribe(actual);
       }
     }
 

@@ -50,7 +50,11 @@ final class Waiter<T> extends Future<T> implements Future.Hooks {
     this.payload = payload;
   }
 
-  /** The loop an awaiter resumes on: its task's, else the one running here, else none. */
+  /**
+   * The loop an awaiter resumes on: its task's, else the one running here, else none. Call it
+   * before taking the primitive's lock: it asks the subscriber for its context, which may walk the
+   * whole operator chain.
+   */
   static @Nullable EventLoop loopOf(CoreSubscriber<?> actual) {
     return loopOf(actual.currentContext());
   }
