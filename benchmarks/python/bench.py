@@ -366,6 +366,9 @@ WORKLOADS = {
     "semaphore_10": semaphore_10,
     "gather_timeout": gather_timeout,
     "rate_limit_free": rate_limit_free,
+    # asyncio has no bridges: its one form of queue_1p1c is also the await form, which
+    # asyncio4j runs as the extra workload of that name.
+    "queue_1p1c_await": queue_1p1c,
 }
 
 

@@ -3,7 +3,7 @@ package io.github.asyncio4j;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -177,7 +177,7 @@ public class Queue<T> {
    * with no getter left, the item goes back to the head of the queue.
    */
   @SuppressWarnings("unchecked") // getters are all Waiter<T>
-  private void handToGetter(@Nullable Waiter<?> g, T item) {
+  void handToGetter(@Nullable Waiter<?> g, T item) {
     while (g != null) {
       if (((Waiter<T>) g).resolve(item)) {
         return;
@@ -478,39 +478,200 @@ public class Queue<T> {
   // ---------------------------------------------------------------- Reactive Streams bridges
 
   /**
-   * The queue as a {@link Flux}: each request of {@code n} issues up to {@code n} {@link #get()}s,
-   * one at a time, so items leave the queue only as fast as the subscriber asks for them. It
-   * completes when the queue is shut down and empty, also without outstanding demand (then on the
-   * thread that shuts the queue down, or takes the last item). Cancelling it cancels the pending
-   * get: an item already handed to it goes back to the queue. Inside a task, a cancel of the task
-   * arrives as {@link CancelledError}. Several subscribers compete for items, FIFO: each item goes
-   * to one of them. Items are emitted where the gets resume (see {@link #get()}).
+   * The queue as a {@link Flux} of its items. asyncio has no such method; it plays an async
+   * generator {@code while True: yield await queue.get()} that ends at {@code QueueShutDown}.
+   *
+   * <p>Backpressure: an item leaves the queue only for a request. For a request of {@code n} it
+   * takes up to {@code n} items at once, under one lock acquisition, and emits them; only when the
+   * queue is empty does it wait, as one {@link #get()}. So {@code maxsize} holds a producer back as
+   * for a consumer calling {@code get()} in a loop.
+   *
+   * <p>Ordering and fairness: items are emitted in the order {@code get()}s would receive them.
+   * Getters that were waiting first are served first: it takes items at once only when no getter
+   * waits, else it waits in line behind them. Each slot it frees goes to the oldest waiting putter.
+   * Several subscribers compete for items, each item going to one of them, in the order they wait.
+   *
+   * <p>Cancellation loses nothing and reorders nothing: a pending get is withdrawn, and an item
+   * already handed to it goes back; items taken for a request but not yet emitted when the
+   * subscriber cancels (in one of its {@code onNext}s, or from another thread) go back to the head
+   * of the queue, in their order, or to waiting getters, oldest first. Inside a task, a cancel of
+   * the task arrives as {@link CancelledError}.
+   *
+   * <p>Completion: it completes when the queue is shut down and empty, also without outstanding
+   * demand (then on the thread that shuts the queue down, or takes the last item).
+   *
+   * <p>Threads: items taken at once are emitted on the thread that requested them (or that
+   * subscribed); an item waited for, where its get resumes (see {@link #get()}: on the loop inside
+   * a task or on a loop's thread, else on the thread whose put brought it).
    *
    * <p>Mind the prefetch of the operators downstream: {@code concatMap} and {@code flatMap} request
    * 32 items ahead by default, which takes them out of the queue at once, so {@code maxsize} no
    * longer holds the producer back. Use {@code concatMap(f, 0)}, {@code flatMap(f, n, 1)} or {@code
    * limitRate(1)} where the queue's capacity should be the only buffer.
    *
-   * @return a cold {@code Flux} of the queue's items
+   * @return a cold {@code Flux} of the queue's items; each subscription drains the same queue
    */
   public Flux<T> asFlux() {
     return new QueueFlux<>(this);
   }
 
   /**
-   * Puts every item of {@code source} into the queue, requesting one item at a time and the next
-   * only once the previous is in the queue, so the queue's capacity backpressures {@code source}:
-   * it is never asked for more than one item beyond what the queue took. Completes when {@code
-   * source} completes and its last item is in; fails with {@code source}'s error (the item in hand,
-   * if any, is not put) or with {@link QueueShutDown} (and cancels {@code source}); cancelling it
-   * cancels {@code source} and the pending put, as {@link #put} describes.
+   * Puts every item of {@code source} into the queue, in order: asyncio's {@code for item in
+   * source: await queue.put(item)}.
+   *
+   * <p>Backpressure: it asks {@code source} for as many items as the queue has free room (at least
+   * one, at most 256; 256 for an unbounded queue), and for more only once all of those are in the
+   * queue, then again for the room there is. So {@code source} is never asked for more than the
+   * queue has room for, plus one.
+   *
+   * <p>Ordering and fairness: each item goes in at once if the queue has room and no putter waits
+   * (as {@link #putNowait}); otherwise it waits as a {@link #put} does, in line with the other
+   * putters (FIFO), and the items that arrive after it wait behind it.
+   *
+   * <p>Completion: it completes when {@code source} completes and its last item is in. It fails
+   * with {@code source}'s error, or with {@link QueueShutDown} once the queue is shut down (and
+   * then cancels {@code source}); the items received and not yet in are then not put.
+   *
+   * <p>Cancellation (a task's {@code cancel()}, which the chain sees as {@link CancelledError}, or
+   * a Reactor {@code cancel()}): it cancels {@code source} and the waiting put, as {@link #put}
+   * describes; the items received and not yet in are not put. Those waiting behind the put, and
+   * items {@code source} sends beyond what was asked, go to Reactor's discard hook.
+   *
+   * <p>Threads: items are put on the thread on which {@code source} emits them. After a wait, the
+   * put resumes as {@link #put} says (on the loop inside a task or on a loop's thread, else on the
+   * thread whose get made room), and the items behind it are put, and {@code source} asked for
+   * more, from there.
    *
    * @param source the items to put
    * @return an empty {@code Mono} of the transfer
+   * @throws NullPointerException if {@code source} is null
    */
   public Mono<Void> putAll(Publisher<? extends T> source) {
     Objects.requireNonNull(source, "source");
     return new QueueFill<>(this, source);
+  }
+
+  /*
+   * The bridges' batch paths. asFlux takes many items under one lock (takeBatch) and, if its
+   * subscriber cancels halfway through emitting them, returns the rest (giveBackAll). putAll puts
+   * items with the *Locked methods below, which its Filler calls while holding the queue's monitor
+   * (it guards its own backlog with the same lock): a whole burst at once (admitAllLocked) when no
+   * getter waits, else one by one (admitLocked), stepping out of the lock to hand each to a getter.
+   */
+
+  /** {@link #takeBatch}'s answer when the queue is shut down and empty: no get can succeed. */
+  static final int SHUT_DOWN_AND_EMPTY = -1;
+
+  /**
+   * Takes up to {@code max} items at once, in the order {@code get()}s would have taken them, into
+   * {@code into[0..k)}, and promises each slot that frees to the oldest putter, as {@link
+   * #getNowait()} does one at a time. Only when no getter waits (they come first: FIFO), as {@code
+   * get()}'s own fast path.
+   *
+   * @return how many items were taken (at least one); 0 when the caller must wait with a get (the
+   *     queue is empty, or getters wait); {@link #SHUT_DOWN_AND_EMPTY}
+   */
+  int takeBatch(Object[] into, int max) {
+    int k;
+    Waiter<?> first;
+    Waiter<?>[] more = null;
+    int moreCount = 0;
+    synchronized (this) {
+      int size = store.size();
+      if (size == 0) {
+        return shutdown ? SHUT_DOWN_AND_EMPTY : 0;
+      }
+      if (!getters.isEmpty()) {
+        return 0; // they came first; we queue behind them
+      }
+      k = Math.min(size, max);
+      store.takeInto(into, k);
+      first = nextPutter(); // one slot per putter: k slots freed, up to k putters promised
+      if (first != null) {
+        Waiter<?> p;
+        while ((p = nextPutter()) != null) {
+          if (more == null) {
+            more = new Waiter<?>[k - 1];
+          }
+          more[moreCount++] = p;
+        }
+      }
+    }
+    servePutter(first);
+    for (int i = 0; i < moreCount; i++) {
+      servePutter(Objects.requireNonNull(more)[i]);
+    }
+    return k;
+  }
+
+  /**
+   * Returns {@code items[from..to)}, taken by {@link #takeBatch} and never emitted, in their order:
+   * the first ones to the waiting getters, oldest first, the rest back to the head of the queue (so
+   * that they are the next ones out, even past {@code maxsize}). Not counted as new puts.
+   */
+  @SuppressWarnings("unchecked") // 'items' holds only the queue's items
+  void giveBackAll(Object[] items, int from, int to) {
+    Waiter<?>[] handed = null;
+    int handedCount = 0;
+    synchronized (this) {
+      int i = from;
+      Waiter<?> g;
+      while (i < to && (g = getterFor((T) items[i])) != null) {
+        if (handed == null) {
+          handed = new Waiter<?>[to - from];
+        }
+        handed[handedCount++] = g;
+        i++;
+      }
+      // Last first: each give-back goes where the next take looks, so the first ends up first.
+      for (int j = to - 1; j >= i; j--) {
+        store.giveBack((T) items[j]);
+      }
+    }
+    for (int h = 0; h < handedCount; h++) {
+      handToGetter(Objects.requireNonNull(handed)[h], (T) items[from + h]);
+    }
+  }
+
+  /**
+   * How many items could be put now without waiting, the lock held: none after shutdown or while
+   * putters wait (they come first), {@code Integer.MAX_VALUE} for an unbounded queue.
+   */
+  int roomLocked() {
+    if (shutdown || !putters.isEmpty()) {
+      return 0;
+    }
+    return maxsize <= 0 ? Integer.MAX_VALUE : Math.max(0, maxsize - store.size() - reserved);
+  }
+
+  /** Whether the queue was shut down, the lock held. */
+  boolean isShutDownLocked() {
+    return shutdown;
+  }
+
+  /**
+   * Puts {@code item} now, the lock held and {@link #roomLocked()} positive: counts it and stores
+   * it, or returns the oldest getter, to which the caller hands it with {@link #handToGetter} once
+   * it released the lock.
+   */
+  @Nullable Waiter<?> admitLocked(T item) {
+    return admit(item);
+  }
+
+  /**
+   * Puts {@code items[from..from+count)} now, in order, the lock held and {@link #roomLocked()} at
+   * least {@code count}, unless a getter waits: then nothing, and the caller hands the items one by
+   * one with {@link #admitLocked}.
+   *
+   * @return whether the items went in
+   */
+  boolean admitAllLocked(Object[] items, int from, int count) {
+    if (!getters.isEmpty()) {
+      return false;
+    }
+    unfinished += count;
+    store.addAll(items, from, count);
+    return true;
   }
 
   /**
@@ -562,7 +723,7 @@ public class Queue<T> {
       }
       if (item != null) {
         servePutter(putter);
-        actual.onSubscribe(new Taken(actual, item));
+        actual.onSubscribe(new Taken<>(Queue.this, actual, item));
       } else if (closed) {
         Operators.error(actual, new QueueShutDown());
       } else {
@@ -575,12 +736,22 @@ public class Queue<T> {
    * A get served at once: its item left the queue at subscription. Delivered on the first request;
    * a cancel before that gives the item back.
    */
-  private final class Taken implements Subscription {
-    private final CoreSubscriber<? super T> actual;
-    private final T item;
-    private final AtomicBoolean claimed = new AtomicBoolean(); // by delivery or by cancel
+  private static final class Taken<T> implements Subscription {
+    @SuppressWarnings("rawtypes") // field updaters cannot name a generic type
+    private static final AtomicReferenceFieldUpdater<Taken, Object> ITEM =
+        AtomicReferenceFieldUpdater.newUpdater(Taken.class, Object.class, "item");
 
-    Taken(CoreSubscriber<? super T> actual, T item) {
+    private final Queue<T> queue;
+    private final CoreSubscriber<? super T> actual;
+
+    /**
+     * The item, until delivered or given back: whichever takes it first (a CAS to null) acts, the
+     * other finds null and does nothing. No flag of its own: one object of 24 bytes per get.
+     */
+    private volatile @Nullable T item;
+
+    Taken(Queue<T> queue, CoreSubscriber<? super T> actual, T item) {
+      this.queue = queue;
       this.actual = actual;
       this.item = item;
     }
@@ -591,16 +762,18 @@ public class Queue<T> {
         Operators.validate(n); // reports the bad request; the item stays ours until a valid one
         return;
       }
-      if (claimed.compareAndSet(false, true)) {
-        actual.onNext(item);
+      T v = item;
+      if (v != null && ITEM.compareAndSet(this, v, null)) {
+        actual.onNext(v);
         actual.onComplete();
       }
     }
 
     @Override
     public void cancel() {
-      if (claimed.compareAndSet(false, true)) {
-        giveBack(item);
+      T v = item;
+      if (v != null && ITEM.compareAndSet(this, v, null)) {
+        queue.giveBack(v);
       }
     }
   }
@@ -618,6 +791,13 @@ public class Queue<T> {
    *   <li>For a getter, an item the waiter could not deliver because its awaiter cancelled at that
    *       moment, or had not requested it yet, reaches Reactor's discard hook, which this context
    *       sets to give the item back.
+   *   <li>For a getter, delivery and give-back exclude each other: each first claims the item (the
+   *       waiter's payload, under the queue's lock), and only the one that got it acts. Reactor's
+   *       {@code MonoSubscriber} needs this: when a request arrives while {@code complete()} runs,
+   *       {@code complete()} stores the value, then emits it, and a {@code cancel()} on another
+   *       thread in between reads the stored value and discards it as well, so the item would be
+   *       both received and given back. The loser of the claim does nothing: a delivery that lost
+   *       comes after a cancel, whose subscriber no longer expects the item.
    *   <li>For a putter, a resumption after shutdown becomes {@link QueueShutDown}.
    * </ul>
    *
@@ -627,6 +807,7 @@ public class Queue<T> {
   private final class Resumer<R> implements CoreSubscriber<R>, Subscription {
     private final CoreSubscriber<? super R> actual;
     private final Waiter<R> waiter;
+    private final boolean getter;
     private final Context context;
     private @Nullable Subscription upstream;
     private volatile boolean cancelled;
@@ -634,6 +815,7 @@ public class Queue<T> {
     Resumer(CoreSubscriber<? super R> actual, Waiter<R> waiter, boolean getter) {
       this.actual = actual;
       this.waiter = waiter;
+      this.getter = getter;
       this.context =
           getter
               ? Operators.enableOnDiscard(actual.currentContext(), this::discarded)
@@ -657,6 +839,14 @@ public class Queue<T> {
 
     @Override
     public void onNext(R value) {
+      if (getter) {
+        synchronized (Queue.this) {
+          if (waiter.payload == null) {
+            return; // given back already, by a cancel that raced this delivery (see above)
+          }
+          waiter.payload = null; // ours now: a give-back from here on finds nothing
+        }
+      }
       actual.onNext(value);
     }
 

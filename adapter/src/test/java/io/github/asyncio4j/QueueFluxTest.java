@@ -254,4 +254,198 @@ class QueueFluxTest {
     assertThat(count.get()).isEqualTo(100_000);
     assertThat(maxDepth.get()).isEqualTo(1);
   }
+
+  // ---------------------------------------------------------------- batches
+
+  /** A subscriber that requests {@code first} at subscription and logs what it sees. */
+  private static final class Recorder extends BaseSubscriber<Integer> {
+    final List<String> log = new ArrayList<>();
+    private final long first;
+    private final java.util.function.BiConsumer<Recorder, Integer> onItem;
+
+    Recorder(long first, java.util.function.BiConsumer<Recorder, Integer> onItem) {
+      this.first = first;
+      this.onItem = onItem;
+    }
+
+    @Override
+    protected void hookOnSubscribe(Subscription s) {
+      request(first);
+    }
+
+    @Override
+    protected void hookOnNext(Integer v) {
+      log.add("onNext " + v);
+      onItem.accept(this, v);
+    }
+
+    @Override
+    protected void hookOnComplete() {
+      log.add("onComplete");
+    }
+  }
+
+  @Test
+  void theItemsOfOneRequestLeaveTheQueueTogether() {
+    // One lock acquisition takes the whole request: by the first onNext all three have left.
+    Queue<Integer> q = filled(new Queue<>(), 5);
+    Recorder r = new Recorder(3, (self, v) -> self.log.add("qsize " + q.qsize()));
+    q.asFlux().subscribe(r);
+    assertThat(r.log)
+        .containsExactly("onNext 0", "qsize 2", "onNext 1", "qsize 2", "onNext 2", "qsize 2");
+    r.dispose();
+    assertThat(q.qsize()).isEqualTo(2);
+    assertThat(q.getNowait()).isEqualTo(3);
+  }
+
+  @Test
+  void aBatchPromisesTheSlotsItFreesToWaitingPuttersOldestFirst() {
+    // Queue(3) full, two putters waiting (off any loop: they resume on the thread that frees a
+    // slot). A request of 2 frees two slots: both putters go in, in the order they came.
+    Queue<Integer> q = filled(new Queue<>(3), 3);
+    List<String> log = new ArrayList<>();
+    q.put(10).subscribe(null, null, () -> log.add("put 10"));
+    q.put(11).subscribe(null, null, () -> log.add("put 11"));
+    assertThat(q.statistics().putters()).isEqualTo(2);
+    StepVerifier.create(q.asFlux(), 2)
+        .expectNext(0, 1)
+        .then(() -> assertThat(log).containsExactly("put 10", "put 11"))
+        .thenCancel()
+        .verify(VERIFY);
+    assertThat(q.statistics().putters()).isZero();
+    assertThat(List.of(q.getNowait(), q.getNowait(), q.getNowait())).containsExactly(2, 10, 11);
+  }
+
+  @Test
+  void aBatchWaitsBehindGettersThatCameFirst() {
+    // A getter waits on an empty queue; an asFlux subscribed after it waits in line too, so the
+    // first put goes to the older getter and only the second to the flux.
+    Queue<Integer> q = new Queue<>();
+    List<String> log = new ArrayList<>();
+    q.get().subscribe(v -> log.add("get<-" + v));
+    Recorder r = new Recorder(5, (self, v) -> {});
+    q.asFlux().subscribe(r);
+    q.putNowait(1);
+    q.putNowait(2);
+    q.putNowait(3);
+    assertThat(log).containsExactly("get<-1");
+    assertThat(r.log).containsExactly("onNext 2", "onNext 3");
+    r.dispose();
+  }
+
+  @Test
+  void cancellingHalfwayThroughABatchGivesTheRestBackInOrder() {
+    // A request of 4 takes 0..3 at once; the subscriber cancels in onNext(1), so 2 and 3 were
+    // taken but never emitted. They go back to the head of the queue, ahead of 4 and 5.
+    Queue<Integer> q = filled(new Queue<>(), 6);
+    Recorder r =
+        new Recorder(
+            4,
+            (self, v) -> {
+              if (v == 1) {
+                self.cancel();
+              }
+            });
+    q.asFlux().subscribe(r);
+    assertThat(r.log).containsExactly("onNext 0", "onNext 1");
+    assertThat(q.statistics().unfinished()).isEqualTo(6); // give-backs are not new puts
+    List<Integer> left = new ArrayList<>();
+    while (!q.empty()) {
+      left.add(q.getNowait());
+    }
+    assertThat(left).containsExactly(2, 3, 4, 5);
+  }
+
+  @Test
+  void cancellingHalfwayThroughABatchOfALifoQueueRestoresItsOrder() {
+    LifoQueue<Integer> q = new LifoQueue<>();
+    filled(q, 6);
+    Recorder r =
+        new Recorder(
+            4,
+            (self, v) -> {
+              if (v == 4) {
+                self.cancel();
+              }
+            });
+    q.asFlux().subscribe(r);
+    assertThat(r.log).containsExactly("onNext 5", "onNext 4");
+    List<Integer> left = new ArrayList<>();
+    while (!q.empty()) {
+      left.add(q.getNowait());
+    }
+    assertThat(left).containsExactly(3, 2, 1, 0);
+  }
+
+  @Test
+  void cancellingHalfwayHandsTheRestToWaitingGettersOldestFirst() {
+    // A request of 3 takes 0, 1, 2 of [0..3]. In onNext(0), a get takes 3 at once, and two more
+    // getters wait on the now empty queue. The cancel then hands 1 to the older, 2 to the newer.
+    Queue<Integer> q = filled(new Queue<>(), 4);
+    List<String> log = new ArrayList<>();
+    Recorder r =
+        new Recorder(
+            3,
+            (self, v) -> {
+              q.get().subscribe(item -> log.add("g1<-" + item));
+              q.get().subscribe(item -> log.add("g2<-" + item));
+              q.get().subscribe(item -> log.add("g3<-" + item));
+              self.cancel();
+            });
+    q.asFlux().subscribe(r);
+    assertThat(r.log).containsExactly("onNext 0");
+    assertThat(log).containsExactly("g1<-3", "g2<-1", "g3<-2");
+    assertThat(q.qsize()).isZero();
+    assertThat(q.statistics().getters()).isZero();
+  }
+
+  @Test
+  void aCancelFromAnotherThreadHalfwayThroughABatchLosesNothing() {
+    // The subscriber's thread is inside onNext(0) when another thread cancels: the drain stops
+    // before the next item and gives back what it took.
+    Queue<Integer> q = filled(new Queue<>(), 10);
+    Recorder r =
+        new Recorder(
+            10,
+            (self, v) -> {
+              if (v == 0) {
+                Thread other = new Thread(self::cancel);
+                other.start();
+                try {
+                  other.join();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            });
+    q.asFlux().subscribe(r);
+    assertThat(r.log).containsExactly("onNext 0");
+    List<Integer> left = new ArrayList<>();
+    while (!q.empty()) {
+      left.add(q.getNowait());
+    }
+    assertThat(left).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+  }
+
+  @Test
+  void anUnboundedRequestDrainsALargeQueueInBoundedBatches() {
+    // Long.MAX_VALUE demand takes at most QueueFlux.BATCH items per lock; all arrive, in order.
+    Queue<Integer> q = filled(new Queue<>(), 1000);
+    List<Integer> seen = new ArrayList<>();
+    Recorder r =
+        new Recorder(
+            Long.MAX_VALUE,
+            (self, v) -> {
+              seen.add(v);
+              if (v == 0) {
+                assertThat(q.qsize()).isEqualTo(1000 - QueueFlux.BATCH);
+              }
+            });
+    q.asFlux().subscribe(r);
+    assertThat(seen).hasSize(1000);
+    assertThat(seen).isSorted();
+    assertThat(q.statistics().getters()).isEqualTo(1); // then it waits for more, as one get
+    q.shutdown();
+    assertThat(r.log).last().isEqualTo("onComplete");
+  }
 }

@@ -31,6 +31,10 @@ import reactor.util.concurrent.Queues;
  * {@code queue_1p1c}: one producer puts the ints {@code 0 .. 999,999} into a queue of maxsize
  * {@value #MAXSIZE}, one consumer gets them and checks their sum.
  *
+ * <p>asyncio4j's side uses the queue's Reactive Streams bridges ({@code putAll} in, {@code asFlux}
+ * out); {@link Queue1p1cAwaitBenchmark} ({@code queue_1p1c_await}) is the same workload with one
+ * {@code put()} and one {@code get()} per item, as the CPython script awaits them.
+ *
  * <p>One JMH operation is one whole run; {@link Workload#QUEUE_1P1C} gives the items it counts.
  * Every implementation boxes the ints it passes (an {@code Integer} above 127 is 16 bytes).
  */
@@ -61,8 +65,16 @@ public class Queue1p1cBenchmark {
   }
 
   /**
-   * asyncio4j: a {@link Queue}{@code (128)} on one loop; the producer is a task putting each int
-   * with {@code concatMap(queue::put)}, the consumer the main coroutine repeating {@code get()}.
+   * asyncio4j, the Reactive Streams bridges (the Reactor-native way to connect a producer and a
+   * consumer through a queue): a {@link Queue}{@code (128)} on one loop; the producer is a task
+   * running {@code queue.putAll(Flux.range(0, n))} and then {@code queue.shutdown()} (which keeps
+   * the items), the consumer the main coroutine summing {@code queue.asFlux()}, which completes
+   * once the queue is shut down and empty. {@code putAll} asks the range for as many items as the
+   * queue has room for, which it emits inside that request, and puts them under one lock; {@code
+   * asFlux} takes whatever its demand allows under one lock and emits it. Each side waits (one
+   * {@code put()}, one {@code get()}) only when the queue is full or empty, about once per 128
+   * items. The per-item {@code put()}/{@code get()} form is {@link Queue1p1cAwaitBenchmark} ({@code
+   * queue_1p1c_await}).
    */
   @Benchmark
   public long asyncio4j(LoopState state) {
@@ -74,11 +86,11 @@ public class Queue1p1cBenchmark {
                 () -> {
                   Queue<Integer> queue = new Queue<>(MAXSIZE);
                   Task<Void> producer =
-                      loop.createTask(Flux.range(0, n).concatMap(queue::put).then());
+                      loop.createTask(
+                          queue.putAll(Flux.range(0, n)).then(Mono.fromRunnable(queue::shutdown)));
                   long[] total = new long[1];
                   return queue
-                      .get()
-                      .repeat(n - 1)
+                      .asFlux()
                       .doOnNext(item -> total[0] += item)
                       .then(producer)
                       .then(Mono.fromCallable(() -> total[0]));

@@ -9,7 +9,9 @@ package io.github.asyncio4j.benchmarks;
  * semaphore_try}, {@code rate_limit_try}) each repeat one non-waiting operation 1,000,000 times on
  * one thread, so that the report's bytes per operation are those of that operation: the targets are
  * at most 64 bytes for an uncontended {@code acquire()}+{@code release()} through the {@code Mono}
- * API and none for a {@code tryAcquire()}-style path.
+ * API and none for a {@code tryAcquire()}-style path. The last extra, {@code queue_1p1c_await}, is
+ * {@code queue_1p1c} in the per-item await form (asyncio4j only), beside that workload's bridge
+ * form.
  *
  * <p>Every JMH class has a {@code sizeDivisor} parameter (1 by default, 10 in {@code benchmarks/run
  * --quick}); the CPython script divides by the same number. Where a workload has two sizes ({@code
@@ -54,7 +56,12 @@ public enum Workload {
   /** Extra: 1,000,000 uncontended semaphore {@code tryAcquire()} + {@code release()}. */
   SEMAPHORE_TRY("semaphore_try", "SemaphoreTryBenchmark", 1_000_000),
   /** Extra: as {@link #RATE_LIMIT_FREE} with the non-waiting {@code tryAcquire()}. */
-  RATE_LIMIT_TRY("rate_limit_try", "RateLimitTryBenchmark", 1_000_000);
+  RATE_LIMIT_TRY("rate_limit_try", "RateLimitTryBenchmark", 1_000_000),
+  /**
+   * Extra: as {@link #QUEUE_1P1C} with one awaited {@code put()} and {@code get()} per item, where
+   * {@code queue_1p1c} runs asyncio4j through the queue's Reactive Streams bridges.
+   */
+  QUEUE_1P1C_AWAIT("queue_1p1c_await", "Queue1p1cAwaitBenchmark", 1_000_000);
 
   private final String id;
   private final String benchmarkClass;

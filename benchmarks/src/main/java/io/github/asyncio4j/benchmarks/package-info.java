@@ -6,8 +6,10 @@
  * workloads of {@code BENCHMARKS.md} come the extra allocation checks of issues 3 and 4 ({@code
  * lock_uncontended}, {@code lock_try}, {@code semaphore_uncontended}, {@code semaphore_try}, {@code
  * rate_limit_try}; see {@link io.github.asyncio4j.benchmarks.Workload}), which have no CPython
- * side. {@code benchmarks/run} runs them with the CPython script and prints the report ({@link
- * io.github.asyncio4j.benchmarks.report.Report}).
+ * side, and {@code queue_1p1c_await}, {@code queue_1p1c} with one awaited put and get per item
+ * (asyncio4j's {@code queue_1p1c} goes through the queue's bridges), whose CPython side is {@code
+ * queue_1p1c}'s own. {@code benchmarks/run} runs them with the CPython script and prints the report
+ * ({@link io.github.asyncio4j.benchmarks.report.Report}).
  *
  * <p>Conventions shared by every class:
  *
