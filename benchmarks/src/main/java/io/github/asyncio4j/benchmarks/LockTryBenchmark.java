@@ -38,6 +38,13 @@ public class LockTryBenchmark {
 
   private int n;
 
+  /**
+   * The primitive of the running operation, published so that it escapes: the JIT could otherwise
+   * prove that no other thread can see it, remove its locking, and fold the loop away.
+   */
+  @SuppressWarnings("unused") // written only, to publish
+  private volatile Object shared;
+
   /** Computes the sizes of the trial. */
   @Setup(Level.Trial)
   public void size() {
@@ -48,6 +55,7 @@ public class LockTryBenchmark {
   @Benchmark
   public boolean asyncio4j() {
     Lock lock = new Lock();
+    shared = lock;
     int n = this.n;
     for (int i = 0; i < n; i++) {
       if (!lock.tryAcquire()) {
@@ -65,6 +73,7 @@ public class LockTryBenchmark {
   @Benchmark
   public boolean juc() {
     ReentrantLock lock = new ReentrantLock(true);
+    shared = lock;
     int n = this.n;
     for (int i = 0; i < n; i++) {
       if (!lock.tryLock()) {

@@ -37,6 +37,13 @@ public class SemaphoreTryBenchmark {
 
   private int n;
 
+  /**
+   * The primitive of the running operation, published so that it escapes: the JIT could otherwise
+   * prove that no other thread can see it, remove its locking, and fold the loop away.
+   */
+  @SuppressWarnings("unused") // written only, to publish
+  private volatile Object shared;
+
   /** Computes the sizes of the trial. */
   @Setup(Level.Trial)
   public void size() {
@@ -47,6 +54,7 @@ public class SemaphoreTryBenchmark {
   @Benchmark
   public boolean asyncio4j() {
     Semaphore semaphore = new Semaphore(Semaphore10Benchmark.PERMITS);
+    shared = semaphore;
     int n = this.n;
     for (int i = 0; i < n; i++) {
       if (!semaphore.tryAcquire()) {
@@ -65,6 +73,7 @@ public class SemaphoreTryBenchmark {
   public int juc() {
     java.util.concurrent.Semaphore semaphore =
         new java.util.concurrent.Semaphore(Semaphore10Benchmark.PERMITS, true);
+    shared = semaphore;
     int n = this.n;
     for (int i = 0; i < n; i++) {
       if (!semaphore.tryAcquire()) {

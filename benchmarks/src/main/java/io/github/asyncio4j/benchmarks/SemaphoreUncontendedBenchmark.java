@@ -40,6 +40,13 @@ public class SemaphoreUncontendedBenchmark {
 
   private int n;
 
+  /**
+   * The primitive of the running operation, published so that it escapes: the JIT could otherwise
+   * prove that no other thread can see it, remove its locking, and fold the loop away.
+   */
+  @SuppressWarnings("unused") // written only, to publish
+  private volatile Object shared;
+
   /** Computes the sizes of the trial. */
   @Setup(Level.Trial)
   public void size() {
@@ -50,6 +57,7 @@ public class SemaphoreUncontendedBenchmark {
   @Benchmark
   public boolean asyncio4j() {
     Semaphore semaphore = new Semaphore(Semaphore10Benchmark.PERMITS);
+    shared = semaphore;
     Completions awaiter = new Completions();
     int n = this.n;
     for (int i = 0; i < n; i++) {
@@ -65,6 +73,7 @@ public class SemaphoreUncontendedBenchmark {
   public int juc() throws InterruptedException {
     java.util.concurrent.Semaphore semaphore =
         new java.util.concurrent.Semaphore(Semaphore10Benchmark.PERMITS, true);
+    shared = semaphore;
     int n = this.n;
     for (int i = 0; i < n; i++) {
       semaphore.acquire();
