@@ -84,7 +84,8 @@ final class MonoWithHold<T> extends Mono<T> implements Scannable {
 
   @Override
   public @Nullable Object scanUnsafe(Attr key) {
-    return key == Attr.RUN_STYLE ? Attr.RunStyle.SYNC : null;
+    // A contended holding resumes on its loop, or on the releasing thread: not synchronous.
+    return key == Attr.RUN_STYLE ? Attr.RunStyle.ASYNC : null;
   }
 
   @Override

@@ -589,7 +589,8 @@ public class Queue<T> {
       first = nextPutter(); // one slot per putter: k slots freed, up to k putters promised
       if (first != null) {
         Waiter<?> p;
-        while ((p = nextPutter()) != null) {
+        // At most one promise per slot freed; nextPutter() stops sooner, when the room is gone.
+        while (moreCount < k - 1 && (p = nextPutter()) != null) {
           if (more == null) {
             more = new Waiter<?>[k - 1];
           }

@@ -113,8 +113,9 @@ final class QueueFill<T> extends Mono<Void> {
      *   parked      the backlog's head waits in a put()
      *   pumping     a parked put completed, and its thread puts the backlog's items (pump)
      *   sourceDone  the source completed or failed (volatile: read outside the lock too)
-     * Changed only by onNext, whose calls are serial, and read under the lock by whoever decides
-     * to ask for more (the last item asked for was received, and then the lock taken, by then):
+     * Set under the lock by nextRequestLocked, only while it is 0 and no thread is inside a
+     * request (burstOwner null, a volatile read that also publishes the owner's lock-free
+     * appends); then counted down by onNext, whose calls are serial, so one thread at a time asks:
      *   unreceived  items asked of the source and not received yet
      *
      * While parked or pumping, the backlog belongs to the parked put and then to its pump: every
@@ -218,6 +219,7 @@ final class QueueFill<T> extends Mono<Void> {
      */
     private long nextRequestLocked() {
       if (unreceived != 0
+          || burstOwner != null // its flush asks when its request returns
           || sourceDone
           || finished != 0
           || parked
@@ -239,13 +241,9 @@ final class QueueFill<T> extends Mono<Void> {
       if (n <= 0) {
         return;
       }
+      // Only one thread at a time gets n > 0 from nextRequestLocked: it refuses while items asked
+      // for are unreceived and while a thread is inside its request. So the burst has one owner.
       Thread me = Thread.currentThread();
-      if (burstOwner == me) {
-        // Asked again from inside our own request (a parked put resumed on this thread in the
-        // middle of it): the outer call's flush puts what this one brings.
-        Objects.requireNonNull(upstream).request(n);
-        return;
-      }
       long next = n;
       while (next > 0) {
         burstOwner = me;

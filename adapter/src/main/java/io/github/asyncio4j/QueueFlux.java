@@ -158,9 +158,7 @@ final class QueueFlux<T> extends Flux<T> {
           if (item != null) {
             ready = null; // a get is issued only with demand, so there is some
             actual.onNext(item);
-            if (requested != Long.MAX_VALUE) {
-              REQUESTED.decrementAndGet(this);
-            }
+            Operators.produced(REQUESTED, this, 1); // leaves an unbounded demand unbounded
             continue;
           }
           if (!busy) {
@@ -228,8 +226,8 @@ final class QueueFlux<T> extends Flux<T> {
         queue.giveBackAll(b, emitted, k);
         Arrays.fill(b, emitted, k, null);
       }
-      if (emitted > 0 && r != Long.MAX_VALUE) {
-        REQUESTED.addAndGet(this, -emitted);
+      if (emitted > 0) {
+        Operators.produced(REQUESTED, this, emitted); // leaves an unbounded demand unbounded
       }
       return k;
     }

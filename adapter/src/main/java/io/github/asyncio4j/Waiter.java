@@ -6,9 +6,10 @@ import reactor.util.context.ContextView;
 
 /**
  * One waiter of a primitive: a future owned by its one awaiter, linked into the primitive's FIFO
- * {@link WaiterQueue}, with a payload (a putter's item). On a loop it resumes its awaiter there;
- * off any loop it resumes it on the thread that resolves it, which is why primitives resolve
- * waiters outside their lock.
+ * {@link WaiterQueue}, with a payload (a putter's item; the item handed to a getter, which delivery
+ * and give-back claim under the queue's lock). On a loop it resumes its awaiter there; off any loop
+ * it resumes it on the thread that resolves it, which is why primitives resolve waiters outside
+ * their lock.
  */
 final class Waiter<T> extends Future<T> implements Future.Hooks {
   /** What a primitive does when one of its waiters changes state; called outside the lock. */

@@ -166,8 +166,8 @@ final class TokenBucket {
 
   /**
    * Takes {@code permits} if the bucket holds them and nobody waits, reading {@code clock} (the
-   * bound clock). Never allocates. The clock is read before the lock, so that the lock is held for
-   * a few arithmetic operations only.
+   * bound clock). Never allocates. An event loop's clock is read before the lock, so that the lock
+   * is held for a few arithmetic operations only; any other clock under it (see {@link #reading}).
    */
   boolean tryTake(int permits, Scheduler clock) {
     if (!(clock instanceof EventLoop)) {
@@ -192,7 +192,8 @@ final class TokenBucket {
     }
     long now = observe(raw);
     // readyAt(permits) <= now, and advance(permits), sharing the sum; readyAt's overflow guard is
-    // not needed here: now - emptyAt <= capacity <= 2^62 after observe.
+    // not needed here: now - emptyAt <= capacity <= 2^62 after observe. Exact below 2^53 ns (104
+    // days of refill); above, the comparison may be off by the last bit of the double, as readyAt.
     double f = emptyAtFrac + permits * spec.interval;
     if ((double) (now - emptyAt) < f) {
       return false; // for a whole number x, x >= ceil(f) if and only if x >= f
