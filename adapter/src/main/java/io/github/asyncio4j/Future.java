@@ -1,6 +1,7 @@
 package io.github.asyncio4j;
 
 import java.lang.ref.Cleaner;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -488,7 +489,58 @@ public class Future<T> extends Mono<T> {
     if (l != null) {
       l.callSoonAnyThread(r);
     } else {
-      r.run(); // an off-loop waiter resumes on the completing thread
+      resumeOffLoop(r); // an off-loop waiter resumes on the completing thread
+    }
+  }
+
+  /** Off-loop resumptions waiting on this thread for the one it is running to return. */
+  private static final ThreadLocal<OffLoopResumptions> OFF_LOOP =
+      ThreadLocal.withInitial(OffLoopResumptions::new);
+
+  private static final class OffLoopResumptions {
+    final ArrayDeque<Runnable> pending = new ArrayDeque<>();
+    boolean running;
+  }
+
+  /**
+   * Runs an off-loop resumption on this thread, after the one this thread is running, if any: a
+   * trampoline. A resumed body that completes at once and releases a primitive resolves the next
+   * waiter from inside the resumption, and so on down the queue; run nested, a long queue of such
+   * waiters overflowed the stack and left the primitive's hand-off half done. Queued in order, they
+   * run one after another at the same depth, still on this thread, in the order they were resolved.
+   */
+  private static void resumeOffLoop(Runnable r) {
+    OffLoopResumptions t = OFF_LOOP.get();
+    if (t.running) {
+      t.pending.add(r);
+      return;
+    }
+    t.running = true;
+    Throwable failure = null;
+    try {
+      for (Runnable next = r; next != null; next = t.pending.poll()) {
+        try {
+          next.run();
+        } catch (Throwable e) {
+          // Every queued resumption still runs: each is another waiter's, owed its wake-up.
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+    } finally {
+      t.running = false;
+    }
+    if (failure instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failure instanceof Error err) {
+      throw err;
+    }
+    if (failure != null) {
+      throw new IllegalStateException(failure); // run() declares no checked exception
     }
   }
 

@@ -315,4 +315,46 @@ class PrimitivesOffLoopTest {
       loop.dispose();
     }
   }
+
+  // ---------------------------------------------------------------- long chains of hand-offs
+
+  /** More waiters than a thread's stack holds frames for, if each hand-off nested the next. */
+  private static final int DEEP = 50_000;
+
+  @Test
+  void aLongQueueOfSynchronousHoldersIsServedInOrderWithoutOverflowingTheStack() {
+    Semaphore semaphore = new Semaphore(1);
+    assertThat(semaphore.tryAcquire()).isTrue();
+    List<Integer> ran = new ArrayList<>();
+    AtomicInteger completed = new AtomicInteger();
+    for (int i = 0; i < DEEP; i++) {
+      int id = i;
+      semaphore
+          .withPermit(Mono.fromRunnable(() -> ran.add(id)))
+          .subscribe(null, e -> {}, completed::incrementAndGet);
+    }
+
+    // Each body completes at once and releases to the next waiter from inside its own resumption.
+    semaphore.release();
+
+    assertThat(completed).hasValue(DEEP);
+    assertThat(ran).hasSize(DEEP).isSorted();
+    assertThat(semaphore.statistics()).isEqualTo(new Semaphore.Statistics(1, 0));
+  }
+
+  @Test
+  void aLongQueueOfSynchronousLockHoldersIsServedBeforeTheReleaseReturns() {
+    Lock lock = new Lock();
+    assertThat(lock.tryAcquire()).isTrue();
+    AtomicInteger completed = new AtomicInteger();
+    for (int i = 0; i < DEEP; i++) {
+      lock.withLock(Mono.fromRunnable(() -> {}))
+          .subscribe(null, e -> {}, completed::incrementAndGet);
+    }
+
+    lock.release();
+
+    assertThat(completed).hasValue(DEEP);
+    assertThat(lock.locked()).isFalse();
+  }
 }
