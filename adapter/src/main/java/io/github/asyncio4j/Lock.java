@@ -192,6 +192,22 @@ public final class Lock implements Waiter.Owner {
   }
 
   /**
+   * Takes a permit if nobody waits and one is free, else queues a waiter for it, FIFO: what every
+   * acquisition does first. {@code loop} was found before the lock (see {@link Waiter#loopOf}).
+   *
+   * @return null if taken, else the queued waiter
+   */
+  private synchronized @Nullable Waiter<Void> takeOrQueue(@Nullable EventLoop loop) {
+    if (!locked && waiters.isEmpty()) {
+      locked = true;
+      return null;
+    }
+    Waiter<Void> w = new Waiter<>(loop, this, null);
+    waiters.add(w);
+    return w;
+  }
+
+  /**
    * What withLock holds: the lock. The holding is in its body's {@code Context} under the lock
    * itself, so that {@link Condition#await()} in the body can give the lock up and take it back;
    * withLock then releases only a lock the body still holds. Without it, a Reactor {@code cancel()}
@@ -202,15 +218,7 @@ public final class Lock implements Waiter.Owner {
   private final class Holding implements MonoWithHold.Holdable {
     @Override
     public @Nullable Waiter<Void> acquireOrQueue(@Nullable EventLoop loop) {
-      synchronized (Lock.this) {
-        if (!locked && waiters.isEmpty()) {
-          locked = true;
-          return null;
-        }
-        Waiter<Void> w = new Waiter<>(loop, Lock.this, null);
-        waiters.add(w);
-        return w;
-      }
+      return takeOrQueue(loop);
     }
 
     @Override
@@ -234,16 +242,7 @@ public final class Lock implements Waiter.Owner {
     @Override
     public void subscribe(CoreSubscriber<? super Void> actual) {
       EventLoop loop = Waiter.loopOf(actual); // outside the lock: it may walk a long chain
-      Waiter<Void> w;
-      synchronized (Lock.this) {
-        if (!locked && waiters.isEmpty()) {
-          locked = true;
-          w = null;
-        } else {
-          w = new Waiter<>(loop, Lock.this, null);
-          waiters.add(w);
-        }
-      }
+      Waiter<Void> w = takeOrQueue(loop);
       if (w == null) {
         Operators.complete(actual); // uncontended: no suspension, no allocation
       } else {

@@ -152,19 +152,27 @@ public class Semaphore implements Waiter.Owner {
     return new MonoWithHold<>(holdable, body, "withPermit");
   }
 
+  /**
+   * Takes a permit if nobody waits and one is free, else queues a waiter for it, FIFO: what every
+   * acquisition does first. {@code loop} was found before the lock (see {@link Waiter#loopOf}).
+   *
+   * @return null if taken, else the queued waiter
+   */
+  private synchronized @Nullable Waiter<Void> takeOrQueue(@Nullable EventLoop loop) {
+    if (!isLocked()) {
+      value--;
+      return null;
+    }
+    Waiter<Void> w = new Waiter<>(loop, this, null);
+    waiters.add(w);
+    return w;
+  }
+
   /** What withPermit holds: a permit. */
   private final class Holding implements MonoWithHold.Holdable {
     @Override
     public @Nullable Waiter<Void> acquireOrQueue(@Nullable EventLoop loop) {
-      synchronized (Semaphore.this) {
-        if (!isLocked()) {
-          value--;
-          return null;
-        }
-        Waiter<Void> w = new Waiter<>(loop, Semaphore.this, null);
-        waiters.add(w);
-        return w;
-      }
+      return takeOrQueue(loop);
     }
 
     @Override
@@ -294,16 +302,7 @@ public class Semaphore implements Waiter.Owner {
     @Override
     public void subscribe(CoreSubscriber<? super Void> actual) {
       EventLoop loop = Waiter.loopOf(actual); // outside the lock: it may walk a long chain
-      Waiter<Void> w;
-      synchronized (Semaphore.this) {
-        if (!isLocked()) {
-          value--;
-          w = null;
-        } else {
-          w = new Waiter<>(loop, Semaphore.this, null);
-          waiters.add(w);
-        }
-      }
+      Waiter<Void> w = takeOrQueue(loop);
       if (w == null) {
         Operators.complete(actual); // uncontended: no suspension, no allocation
       } else {
