@@ -150,6 +150,60 @@ class QueueBridgesStressTest {
   }
 
   @ParameterizedTest(name = "maxsize {0}")
+  @ValueSource(ints = {1, 2, 3})
+  void aSourceEmittingOnTwoThreadsWhileParkedPutsResumeOnAThirdKeepsEveryItemInOrder(int maxsize)
+      throws Exception {
+    // A unicast sink fed by a producer thread emits on that thread, and also on whichever thread
+    // requests while items wait in it: the fill's own request (from the consumer's thread, where a
+    // parked put resumes and its pump asks for more) then carries items too. So items of one
+    // request arrive on two threads while a third may be pumping: the burst must stay one
+    // thread's at a time.
+    for (int round = 0; round < 10; round++) {
+      int n = 5_000;
+      Queue<Integer> q = new Queue<>(maxsize);
+      reactor.core.publisher.Sinks.Many<Integer> sink =
+          reactor.core.publisher.Sinks.many().unicast().onBackpressureBuffer();
+      CountDownLatch produced = new CountDownLatch(1);
+      q.putAll(sink.asFlux())
+          .then(Mono.fromRunnable(q::shutdown))
+          .subscribe(null, unexpected::add, produced::countDown);
+      List<Integer> items = new ArrayList<>();
+      Consumer c = new Consumer(0, false, items::add);
+      q.asFlux().subscribe(c);
+      Thread producer =
+          start(
+              "producer",
+              () -> {
+                for (int i = 0; i < n; i++) {
+                  while (sink.tryEmitNext(i).isFailure()) {
+                    Thread.onSpinWait(); // another thread is draining the sink: try again
+                  }
+                }
+                while (sink.tryEmitComplete().isFailure()) {
+                  Thread.onSpinWait();
+                }
+              });
+      Thread consumer = start("consumer", () -> c.requestUntilDone(new Random(seed + 7)));
+      assertThat(produced.await(WAIT_SECONDS, TimeUnit.SECONDS))
+          .as("produced, round " + round + ", seed " + seed)
+          .isTrue();
+      assertThat(c.ended.await(WAIT_SECONDS, TimeUnit.SECONDS))
+          .as("drained, round " + round + ", seed " + seed)
+          .isTrue();
+      producer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+      consumer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+      assertThat(unexpected).isEmpty();
+      assertThat(items).as("round " + round + ", seed " + seed).hasSize(n);
+      for (int i = 0; i < n; i++) {
+        if (items.get(i) != i) {
+          throw new AssertionError(
+              "item " + i + " was " + items.get(i) + ", round " + round + ", seed " + seed);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "maxsize {0}")
   @ValueSource(ints = {1, 16, 0})
   void manyProducersAndCancellingConsumersDeliverEveryItemExactlyOnce(int maxsize)
       throws Exception {
