@@ -26,13 +26,30 @@ import reactor.core.publisher.Mono;
 @Timeout(10)
 class EventLoopBlockHoundTest {
 
+  /**
+   * The class of the blocking call, by name: a class literal would load it before BlockHound is
+   * installed to instrument it.
+   */
+  private static final String BLOCKING_CLASS =
+      "io.github.asyncio4j.EventLoopBlockHoundTest$BlockingCall";
+
+  /** How BlockHound names the blocking call in its report. */
+  private static final String BLOCKING_CALL = BLOCKING_CLASS + ".block";
+
   private final List<Throwable> reported = new CopyOnWriteArrayList<>();
   private final List<Object> log = new CopyOnWriteArrayList<>();
   private EventLoop threaded;
 
   @BeforeAll
   static void installBlockHound() {
-    BlockHound.install(); // loads EventLoopBlockHoundIntegration through ServiceLoader
+    // Loads EventLoopBlockHoundIntegration through ServiceLoader, and marks the blocking call of
+    // these tests: one that does not wait, so no test waits on the wall clock.
+    BlockHound.install(builder -> builder.markAsBlocking(BLOCKING_CLASS, "block", "()V"));
+  }
+
+  /** A call BlockHound treats as blocking; it returns at once. Loaded only after the install. */
+  static final class BlockingCall {
+    static void block() {}
   }
 
   @AfterEach
@@ -46,20 +63,16 @@ class EventLoopBlockHoundTest {
     return (loop, context) -> reported.add((Throwable) context.get("exception"));
   }
 
-  private static void sleepBriefly() {
-    try {
-      Thread.sleep(1); // the blocking call under test; BlockHound stops it before it sleeps
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  private static void blockingCall() {
+    BlockingCall.block(); // the blocking call under test
   }
 
   @Test
   void aBlockingCallInACallbackIsReportedOnAThreadRunningALoop() {
-    sleepBriefly(); // not running a loop yet: this thread may block (and BlockHound has seen it)
+    blockingCall(); // not running a loop yet: this thread may block (and BlockHound has seen it)
     EventLoop loop = EventLoop.newEventLoop(); // runs on this test thread
     loop.setExceptionHandler(recordErrors());
-    loop.callSoon(EventLoopBlockHoundTest::sleepBriefly);
+    loop.callSoon(EventLoopBlockHoundTest::blockingCall);
     loop.callSoon(() -> log.add("kept going"));
     runOnce(loop);
 
@@ -68,10 +81,10 @@ class EventLoopBlockHoundTest {
         .isInstanceOf(BlockingOperationError.class)
         .extracting(Throwable::getMessage)
         .asString()
-        .contains("java.lang.Thread.sleep");
+        .contains(BLOCKING_CALL);
     assertThat(log).containsExactly("kept going");
 
-    sleepBriefly(); // the loop stopped: this thread may block again
+    blockingCall(); // the loop stopped: this thread may block again
   }
 
   @Test
@@ -80,14 +93,14 @@ class EventLoopBlockHoundTest {
     String outcome =
         threaded
             .submit(
-                Mono.fromRunnable(EventLoopBlockHoundTest::sleepBriefly)
+                Mono.fromRunnable(EventLoopBlockHoundTest::blockingCall)
                     .thenReturn("not reported")
                     .onErrorResume(
                         BlockingOperationError.class,
                         e -> Mono.just("reported: " + e.getMessage())))
             .join();
 
-    assertThat(outcome).startsWith("reported: ").contains("java.lang.Thread.sleep");
+    assertThat(outcome).startsWith("reported: ").contains(BLOCKING_CALL);
   }
 
   @Test
@@ -127,7 +140,7 @@ class EventLoopBlockHoundTest {
         loop.runUntilComplete(
             loop.toThread(
                 () -> {
-                  sleepBriefly();
+                  blockingCall();
                   return "blocked off the loop";
                 }));
     loop.close();
